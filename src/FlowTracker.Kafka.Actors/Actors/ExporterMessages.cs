@@ -1,0 +1,22 @@
+namespace FlowTracker.Kafka.Actors.Actors;
+
+/// <summary>Ask the exporter actor for its <see cref="Diagnostics.ExporterStats"/>.</summary>
+public sealed record GetExporterStats
+{
+    /// <summary>The one instance.</summary>
+    public static GetExporterStats Instance { get; } = new();
+}
+
+/// <summary>
+/// Stop the exporter: stop intake (later traces are dropped with reason <c>Shutdown</c>), send what is
+/// buffered, wait for every delivery report, then stop. The reply is the final
+/// <see cref="Diagnostics.ExporterStats"/>.
+/// </summary>
+public sealed record StopExporter
+{
+    /// <summary>The one instance.</summary>
+    public static StopExporter Instance { get; } = new();
+}
+
+/// <summary>The stream ended: normally after <see cref="StopExporter"/>, or with the producer's failure.</summary>
+internal sealed record StreamEnded(Exception? Failure);

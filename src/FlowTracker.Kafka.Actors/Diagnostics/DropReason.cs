@@ -1,0 +1,20 @@
+namespace FlowTracker.Kafka.Actors.Diagnostics;
+
+/// <summary>Why a trace was dropped before it was sent to Kafka.</summary>
+public enum DropReason
+{
+    /// <summary>The exporter's buffer (traces or bytes) was full.</summary>
+    BufferFull,
+
+    /// <summary>The record would exceed the producer's <c>message.max.bytes</c>.</summary>
+    TooLarge,
+
+    /// <summary>The trace was null, had no trace id, or a null span list or span.</summary>
+    InvalidTrace,
+
+    /// <summary>The trace could not be serialized.</summary>
+    SerializationError,
+
+    /// <summary>The exporter was shutting down or stopped.</summary>
+    Shutdown,
+}

@@ -1,0 +1,117 @@
+using Confluent.Kafka;
+
+namespace FlowTracker.Kafka.Actors.Diagnostics;
+
+/// <summary>
+/// The accounting, shared by the caller-side gate, the actor and the stream. A trace is counted
+/// once as exported and once in its final bucket; <see cref="Pending"/> is what lies between.
+/// </summary>
+/// <remarks>
+/// One short lock covers every change and every snapshot, so a snapshot taken at any moment
+/// satisfies <c>exported = delivered + dropped + failed + pending</c> exactly, not only at rest.
+/// </remarks>
+internal sealed class ExporterCounters
+{
+    private readonly object _gate = new();
+    private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
+    private readonly Dictionary<ErrorCode, long> _failed = [];
+    private long _exported;
+    private long _delivered;
+    private long _pending;
+    private long _pendingBytes;
+
+    public long Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending;
+            }
+        }
+    }
+
+    /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
+    public bool TryAccept(long maxPending)
+    {
+        lock (_gate)
+        {
+            _exported++;
+            if (_pending < maxPending)
+            {
+                _pending++;
+                return true;
+            }
+
+            _dropped[(int)DropReason.BufferFull]++;
+            return false;
+        }
+    }
+
+    /// <summary>Counts a trace turned away at the door (never pending).</summary>
+    public void DropUnaccepted(DropReason reason)
+    {
+        lock (_gate)
+        {
+            _exported++;
+            _dropped[(int)reason]++;
+        }
+    }
+
+    /// <summary>Reserves bytes for an accepted trace's record; false when the byte budget is spent.</summary>
+    public bool TryReserveBytes(long bytes, long maxBytes)
+    {
+        lock (_gate)
+        {
+            if (_pendingBytes + bytes > maxBytes)
+            {
+                return false;
+            }
+
+            _pendingBytes += bytes;
+            return true;
+        }
+    }
+
+    public void Dropped(DropReason reason, long reservedBytes = 0)
+    {
+        lock (_gate)
+        {
+            _dropped[(int)reason]++;
+            Settle(reservedBytes);
+        }
+    }
+
+    public void Delivered(long reservedBytes)
+    {
+        lock (_gate)
+        {
+            _delivered++;
+            Settle(reservedBytes);
+        }
+    }
+
+    public void Failed(ErrorCode error, long reservedBytes)
+    {
+        lock (_gate)
+        {
+            _failed[error] = _failed.GetValueOrDefault(error) + 1;
+            Settle(reservedBytes);
+        }
+    }
+
+    public ExporterStats Snapshot()
+    {
+        lock (_gate)
+        {
+            var dropped = Enum.GetValues<DropReason>().ToDictionary(r => r, r => _dropped[(int)r]);
+            return new ExporterStats(_exported, _delivered, dropped, new Dictionary<ErrorCode, long>(_failed), _pending, _pendingBytes);
+        }
+    }
+
+    private void Settle(long reservedBytes)
+    {
+        _pendingBytes -= reservedBytes;
+        _pending--;
+    }
+}

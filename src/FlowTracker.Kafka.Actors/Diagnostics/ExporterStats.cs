@@ -1,0 +1,39 @@
+using Confluent.Kafka;
+
+namespace FlowTracker.Kafka.Actors.Diagnostics;
+
+/// <summary>
+/// The exporter's accounting at one moment. Every trace handed to <c>Export</c> is in exactly one
+/// bucket: <c>Exported == Delivered + Dropped + Failed + Pending</c>.
+/// </summary>
+/// <param name="Exported">Traces handed to <c>Export</c>.</param>
+/// <param name="Delivered">Traces acknowledged by Kafka.</param>
+/// <param name="DroppedByReason">Traces dropped before sending, by reason.</param>
+/// <param name="FailedByError">Traces Kafka did not take, by the Kafka error code of their delivery report.</param>
+/// <param name="Pending">Traces buffered or in flight, with no outcome yet.</param>
+/// <param name="PendingBytes">Encoded bytes of the pending traces.</param>
+public sealed record ExporterStats(
+    long Exported,
+    long Delivered,
+    IReadOnlyDictionary<DropReason, long> DroppedByReason,
+    IReadOnlyDictionary<ErrorCode, long> FailedByError,
+    long Pending,
+    long PendingBytes)
+{
+    /// <summary>All dropped traces.</summary>
+    public long Dropped => DroppedByReason.Values.Sum();
+
+    /// <summary>All failed traces.</summary>
+    public long Failed => FailedByError.Values.Sum();
+
+    /// <summary>Whether every exported trace is in exactly one bucket.</summary>
+    public bool IsConsistent => Exported == Delivered + Dropped + Failed + Pending;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes)";
+
+    private static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
+        where TKey : notnull =>
+        string.Join(", ", counts.Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
+}

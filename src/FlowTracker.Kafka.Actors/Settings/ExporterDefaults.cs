@@ -1,0 +1,20 @@
+namespace FlowTracker.Kafka.Actors.Settings;
+
+/// <summary>The defaults, in one place (the reference HOCON is checked against these).</summary>
+internal static class ExporterDefaults
+{
+    public const int MaxBufferedTraces = 100_000;
+    public const long MaxBufferedBytes = 128L * 1024 * 1024;
+    public const int LibrdkafkaMessageMaxBytes = 1_000_000;
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly IReadOnlyDictionary<string, string> Producer = new Dictionary<string, string>
+    {
+        ["acks"] = "all",
+        ["enable.idempotence"] = "true",
+        ["linger.ms"] = "20",
+        ["compression.type"] = "lz4",
+        ["partitioner"] = "murmur2_random",
+        ["queue.buffering.max.messages"] = "100000",
+    };
+}

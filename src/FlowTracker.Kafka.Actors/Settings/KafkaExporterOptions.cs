@@ -1,0 +1,55 @@
+using Confluent.Kafka;
+
+namespace FlowTracker.Kafka.Actors.Settings;
+
+/// <summary>
+/// What the Kafka exporter needs: a topic and EITHER a producer configuration (the exporter creates,
+/// owns, flushes and disposes the producer) OR an application's producer (reused, never disposed).
+/// Validated once, by <see cref="Validate"/>, when the exporter is created.
+/// </summary>
+public sealed class KafkaExporterOptions
+{
+    /// <summary>The topic every trace is written to. Required; no default.</summary>
+    public string? Topic { get; set; }
+
+    /// <summary>
+    /// librdkafka properties of a producer the exporter creates and owns, for example
+    /// <c>bootstrap.servers</c>, <c>client.id</c>, <c>acks</c>. Any librdkafka property may be
+    /// given; they override <see cref="ProducerDefaults"/>. Default: none. Mutually exclusive with <see cref="Producer"/>.
+    /// </summary>
+    public IDictionary<string, string>? ProducerConfig { get; set; }
+
+    /// <summary>
+    /// An application's producer (any <c>IProducer&lt;TKey,TValue&gt;</c>), reused through its handle.
+    /// The exporter never flushes-and-closes nor disposes it, and cannot rebuild it after a fatal error.
+    /// Default: none. Mutually exclusive with <see cref="ProducerConfig"/>.
+    /// </summary>
+    public IClient? Producer { get; set; }
+
+    /// <summary>Traces buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 100,000.</summary>
+    public int MaxBufferedTraces { get; set; } = ExporterDefaults.MaxBufferedTraces;
+
+    /// <summary>Encoded bytes buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 128 MiB.</summary>
+    public long MaxBufferedBytes { get; set; } = ExporterDefaults.MaxBufferedBytes;
+
+    /// <summary>
+    /// The largest record the exporter sends; larger traces are dropped (<c>TooLarge</c>) before sending.
+    /// Default: the producer configuration's <c>message.max.bytes</c>, else librdkafka's 1,000,000.
+    /// </summary>
+    public int? MaxMessageBytes { get; set; }
+
+    /// <summary>How long stopping waits for an owned producer's outstanding deliveries. Default: 10 seconds.</summary>
+    public TimeSpan FlushTimeout { get; set; } = ExporterDefaults.FlushTimeout;
+
+    /// <summary>
+    /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:
+    /// <c>acks=all</c>, <c>enable.idempotence=true</c>, <c>linger.ms=20</c>, <c>compression.type=lz4</c>,
+    /// <c>partitioner=murmur2_random</c> (a trace lands where a JVM producer would put its key),
+    /// <c>queue.buffering.max.messages=100000</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ProducerDefaults => ExporterDefaults.Producer;
+
+    /// <summary>Checks the options and returns the immutable settings the exporter runs with.</summary>
+    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it and its value.</exception>
+    internal KafkaExporterSettings Validate() => KafkaExporterSettings.From(this);
+}

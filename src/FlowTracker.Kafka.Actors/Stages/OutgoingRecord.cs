@@ -1,0 +1,4 @@
+namespace FlowTracker.Kafka.Actors.Stages;
+
+/// <summary>One encoded trace on its way to Kafka; <see cref="ReservedBytes"/> is released when it settles.</summary>
+internal sealed record OutgoingRecord(byte[] Key, byte[] Value, long ReservedBytes);

@@ -1,0 +1,24 @@
+namespace FlowTracker.Kafka.Actors.Tests.Integration;
+
+/// <summary>Traces shaped like the Go example: a request with its steps.</summary>
+internal static class Traces
+{
+    public static Trace Checkout(string traceId, int spans = 5)
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        return new Trace
+        {
+            TraceId = traceId,
+            Spans = Enumerable.Range(0, spans).Select(i => new Span
+            {
+                SpanId = $"{traceId}-s{i}",
+                ParentId = i == 0 ? null : $"{traceId}-s0",
+                Name = i == 0 ? "GET /api/checkout" : $"step {i}",
+                StartTime = start.AddMilliseconds(i),
+                EndTime = start.AddMilliseconds(i + 10),
+                DurationMs = 10,
+                Tags = i % 2 == 0 ? null : new Dictionary<string, string> { ["currency"] = "USD" },
+            }).ToArray(),
+        };
+    }
+}

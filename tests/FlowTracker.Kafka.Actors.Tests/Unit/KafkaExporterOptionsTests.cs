@@ -1,0 +1,83 @@
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Settings;
+
+namespace FlowTracker.Kafka.Actors.Tests.Unit;
+
+public sealed class KafkaExporterOptionsTests
+{
+    private static readonly Dictionary<string, string> Config = new() { ["bootstrap.servers"] = "127.0.0.1:9092" };
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void MissingTopic_Rejected_NamingTopic(string? topic)
+    {
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = topic, ProducerConfig = Config }));
+
+        Assert.Contains("Topic", error.Message, StringComparison.Ordinal);
+        Assert.Contains("required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NeitherConfigNorProducer_Rejected_SayingWhatToSet()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t" }));
+
+        Assert.Contains("ProducerConfig", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Producer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BothConfigAndProducer_Rejected()
+    {
+        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig(Config)).Build();
+
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t", ProducerConfig = Config, Producer = producer }));
+
+        Assert.Contains("not both", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 1L, "MaxBufferedTraces = '0'")]
+    [InlineData(1, 0L, "MaxBufferedBytes = '0'")]
+    public void NonPositiveLimits_Rejected_NamingKeyAndValue(int traces, long bytes, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions
+        {
+            Topic = "t",
+            ProducerConfig = Config,
+            MaxBufferedTraces = traces,
+            MaxBufferedBytes = bytes,
+        }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UserProducerConfig_OverridesDefaults_AndKeepsTheRest()
+    {
+        var settings = new KafkaExporterOptions
+        {
+            Topic = "t",
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["acks"] = "1", ["message.max.bytes"] = "2000" },
+        }.Validate();
+
+        Assert.Equal("1", settings.ProducerConfig!["acks"]);
+        Assert.Equal("murmur2_random", settings.ProducerConfig["partitioner"]);
+        Assert.Equal("true", settings.ProducerConfig["enable.idempotence"]);
+        Assert.Equal(2000, settings.MaxMessageBytes);
+    }
+
+    [Fact]
+    public void UnparseableMessageMaxBytes_Rejected_NamingKeyAndValue()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions
+        {
+            Topic = "t",
+            ProducerConfig = new Dictionary<string, string> { ["message.max.bytes"] = "lots" },
+        }.Validate());
+
+        Assert.Contains("ProducerConfig[message.max.bytes] = 'lots'", error.Message, StringComparison.Ordinal);
+    }
+}
