@@ -17,7 +17,6 @@ namespace FlowTracker.Kafka.Actors.Actors;
 /// </summary>
 internal sealed class KafkaExporterActor : ReceiveActor
 {
-    private const int HeaderBytes = 12 + 16; // "content-type" + "application/json"
     private readonly KafkaExporterSettings _settings;
     private readonly ExporterCounters _counters;
     private readonly KafkaTraceExporter _exporter;
@@ -107,7 +106,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         var key = Encoding.UTF8.GetBytes(trace.TraceId);
-        long size = key.Length + value.Length + HeaderBytes;
+        long size = key.Length + value.Length + RecordHeaders.Size;
         if (size > _settings.MaxMessageBytes)
         {
             _counters.Dropped(DropReason.TooLarge);

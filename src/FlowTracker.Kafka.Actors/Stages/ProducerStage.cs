@@ -40,7 +40,6 @@ internal sealed class ProducerStage : GraphStage<FlowShape<OutgoingRecord, Deliv
 
     private sealed class Logic : TimerGraphStageLogic
     {
-        private static readonly byte[] ContentType = System.Text.Encoding.UTF8.GetBytes(Serialization.ContentTypeHeader.Value);
         private readonly ProducerStage _stage;
         private readonly Queue<DeliveryOutcome> _ready = new();
         private Action<DeliveryOutcome> _onDelivery = null!;
@@ -105,7 +104,7 @@ internal sealed class ProducerStage : GraphStage<FlowShape<OutgoingRecord, Deliv
             {
                 Key = record.Key,
                 Value = record.Value,
-                Headers = new Headers { { Serialization.ContentTypeHeader.Name, ContentType } },
+                Headers = new Headers { { RecordHeaders.ContentTypeName, RecordHeaders.ContentTypeValue } },
             };
             try
             {
