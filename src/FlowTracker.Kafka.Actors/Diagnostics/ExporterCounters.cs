@@ -4,7 +4,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 
 /// <summary>
 /// The accounting, shared by the caller-side gate, the actor and the stream. A trace is counted
-/// once as exported and once in its final bucket; <see cref="Pending"/> is what lies between.
+/// once as exported and once in its final bucket; pending is what lies between.
 /// </summary>
 /// <remarks>
 /// One short lock covers every change and every snapshot, so a snapshot taken at any moment
@@ -19,17 +19,6 @@ internal sealed class ExporterCounters
     private long _delivered;
     private long _pending;
     private long _pendingBytes;
-
-    public long Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending;
-            }
-        }
-    }
 
     /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
     public bool TryAccept(long maxPending)
