@@ -1,7 +1,10 @@
 using Akka.Actor;
+using Akka.Event;
+using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Actors;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
+using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors;
 
@@ -14,6 +17,13 @@ namespace FlowTracker.Kafka.Actors;
 /// Plain ActorSystem: <c>var exporter = KafkaTraceExporter.Start(system, options);</c>.
 /// Under your own supervisor: <c>var exporter = KafkaTraceExporter.Create(options); Context.ActorOf(exporter.Props, "traces");</c>.
 /// </example>
+/// <remarks>
+/// Its actor registers a CoordinatedShutdown task (phase <see cref="KafkaExporterOptions.ShutdownPhase"/>)
+/// that stops intake, sends what is buffered and waits for the delivery reports up to
+/// <see cref="KafkaExporterOptions.FlushTimeout"/>. An owned producer that hits a fatal error is rebuilt with
+/// backoff and what it had not confirmed is sent again; once the restart budget is spent, the actor fails
+/// and its parent's supervision strategy decides (Akka's default, restart, keeps every buffered trace).
+/// </remarks>
 public sealed class KafkaTraceExporter : ITraceExporter
 {
     /// <summary>The actor name <see cref="Start"/> uses: <c>flowtracker-kafka-exporter</c>.</summary>
@@ -21,8 +31,10 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     private readonly KafkaExporterSettings _settings;
     private readonly ExporterCounters _counters = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IActorRef? _actor;
     private volatile bool _intakeOpen = true;
+    private int _shutdownRegistered;
 
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
@@ -41,6 +53,15 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     internal bool IsIntakeOpen => _intakeOpen;
 
+    /// <summary>Records a failed stream held, kept across the actor's restarts for the next stream to send first.</summary>
+    internal List<OutgoingRecord> CarryOver { get; } = [];
+
+    /// <summary>The clock of restart windows and log rate limits.</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Called with each producer the exporter creates (tests use it to inject a fatal error).</summary>
+    internal Action<IClient>? ProducerCreated { get; set; }
+
     /// <summary>Validates the options and creates an exporter whose actor is not running yet: spawn <see cref="Props"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
     public static KafkaTraceExporter Create(KafkaExporterOptions options)
@@ -55,6 +76,9 @@ public sealed class KafkaTraceExporter : ITraceExporter
     {
         ArgumentNullException.ThrowIfNull(system);
         var exporter = Create(options);
+
+        // Here rather than only in the actor's start, so a phase the system lacks fails this call.
+        exporter.RegisterShutdown(system);
         system.ActorOf(exporter.Props, name);
         return exporter;
     }
@@ -91,7 +115,44 @@ public sealed class KafkaTraceExporter : ITraceExporter
         return actor.Ask<ExporterStats>(StopExporter.Instance, timeout);
     }
 
-    internal void Bind(IActorRef actor) => _actor = actor;
+    internal void Bind(IActorRef actor, ActorSystem system)
+    {
+        _actor = actor;
+        RegisterShutdown(system);
+    }
 
     internal void CloseIntake() => _intakeOpen = false;
+
+    internal void MarkStopped()
+    {
+        _intakeOpen = false;
+        _stopped.TrySetResult();
+    }
+
+    /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>
+    internal async Task FlushOnShutdownAsync(TimeSpan timeout, ILoggingAdapter log)
+    {
+        CloseIntake();
+        if (_actor is not { } actor || _stopped.Task.IsCompleted)
+        {
+            return;
+        }
+
+        // The actor replies within its flush deadline; the actor stopping some other way also ends the wait.
+        var stop = actor.Ask<ExporterStats>(StopExporter.Instance, timeout);
+        _ = stop.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAny(stop, _stopped.Task).ConfigureAwait(false);
+        if (stop.IsFaulted)
+        {
+            log.Warning("FlowTracker Kafka exporter: no final accounting within {0} of shutdown: {1}", timeout, stop.Exception.GetBaseException().Message);
+        }
+    }
+
+    private void RegisterShutdown(ActorSystem system)
+    {
+        if (Interlocked.Exchange(ref _shutdownRegistered, 1) == 0)
+        {
+            ShutdownFlush.Register(system, this, _settings);
+        }
+    }
 }

@@ -18,5 +18,8 @@ public sealed record StopExporter
     public static StopExporter Instance { get; } = new();
 }
 
-/// <summary>The stream ended: normally after <see cref="StopExporter"/>, or with the producer's failure.</summary>
-internal sealed record StreamEnded(Exception? Failure);
+/// <summary>
+/// The stream fed by <paramref name="Buffer"/> ended: normally after <see cref="StopExporter"/>, or with the
+/// producer's failure. The buffer tells this stream from one of an earlier incarnation.
+/// </summary>
+internal sealed record StreamEnded(System.Threading.Channels.Channel<Stages.OutgoingRecord> Buffer, Exception? Failure);

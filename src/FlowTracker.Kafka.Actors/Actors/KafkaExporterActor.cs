@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
@@ -13,8 +14,14 @@ namespace FlowTracker.Kafka.Actors.Actors;
 
 /// <summary>
 /// Owns the exporter's stream: validates and encodes each trace, keeps the byte budget, and offers
-/// the record to the bounded buffer in front of the producer stage. Answers stats and runs the flush.
+/// the record to the bounded buffer in front of the producer sink. Answers stats and runs the flush.
 /// </summary>
+/// <remarks>
+/// When the producer sink gives up (its restart budget spent), the records it held and the buffer's
+/// content are kept by the exporter and this actor throws, so its parent's strategy decides: restart
+/// (the default of every Akka parent) and resume both build a new stream that sends those records
+/// first; stop accounts them as failed with <c>Local_Fatal</c>.
+/// </remarks>
 internal sealed class KafkaExporterActor : ReceiveActor
 {
     private readonly KafkaExporterSettings _settings;
@@ -22,13 +29,16 @@ internal sealed class KafkaExporterActor : ReceiveActor
     private readonly KafkaTraceExporter _exporter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _stopRequesters = [];
-    private Channel<OutgoingRecord> _buffer = null!;
+    private readonly DeliveryLedger _ledger;
+    private Channel<OutgoingRecord>? _buffer;
+    private bool _restarting;
 
     public KafkaExporterActor(KafkaExporterSettings settings, ExporterCounters counters, KafkaTraceExporter exporter)
     {
         _settings = settings;
         _counters = counters;
         _exporter = exporter;
+        _ledger = new DeliveryLedger(counters, _log, settings.Topic, exporter.Time);
 
         Receive<Trace>(Accept);
         Receive<GetExporterStats>(_ => Sender.Tell(_counters.Snapshot()));
@@ -36,51 +46,86 @@ internal sealed class KafkaExporterActor : ReceiveActor
         {
             _exporter.CloseIntake();
             _stopRequesters.Add(Sender);
-            _buffer.Writer.TryComplete();
+            Buffer.Writer.TryComplete();
         });
         Receive<StreamEnded>(OnStreamEnded);
     }
 
+    /// <summary>The buffer of the running stream; a stream that failed under a resumed actor is rebuilt first.</summary>
+    private Channel<OutgoingRecord> Buffer => _buffer ?? StartStream();
+
     protected override void PreStart()
     {
-        // Sized by traces: the caller-side gate already bounds what can be pending, so a full
-        // buffer here is an invariant broken, still counted (BufferFull) rather than lost.
-        _buffer = Channel.CreateBounded<OutgoingRecord>(new BoundedChannelOptions(_settings.MaxBufferedTraces)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _exporter.Bind(Self, Context.System);
+        StartStream();
+        _log.Info("FlowTracker Kafka exporter started: topic {0}, {1} producer, buffer {2} traces / {3} bytes, flush timeout {4}, shutdown phase {5}.",
+            _settings.Topic, _settings.OwnsProducer ? "owned" : "application's", _settings.MaxBufferedTraces, _settings.MaxBufferedBytes,
+            _settings.FlushTimeout, _settings.ShutdownPhase);
+    }
 
-        var lease = _settings.OwnsProducer
-            ? ProducerLease.Owned(_settings.ProducerConfig!, _settings.FlushTimeout, _log)
-            : ProducerLease.Borrowed(_settings.Producer!, _log);
-        var deliveryLog = new DeliveryErrorLog(_log, _settings.Topic);
-        var completion = ChannelSource.FromReader(_buffer.Reader)
-            .Via(new ProducerStage(lease, _settings.Topic, _settings.MaxBufferedTraces, _log))
-            .RunWith(Sink.ForEach<DeliveryOutcome>(outcome => Settle(outcome, deliveryLog)), Context.Materializer());
-        completion.ContinueWith(
-            static t => new StreamEnded(t.Exception?.GetBaseException()),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default).PipeTo(Self);
-        _exporter.Bind(Self);
-        _log.Info("FlowTracker Kafka exporter started: topic {0}, {1} producer, buffer {2} traces / {3} bytes.",
-            _settings.Topic, _settings.OwnsProducer ? "owned" : "application's", _settings.MaxBufferedTraces, _settings.MaxBufferedBytes);
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _restarting = true;
+        base.PreRestart(reason, message);
     }
 
     protected override void PostStop()
     {
-        _exporter.CloseIntake();
-        _buffer.Writer.TryComplete();
+        var buffered = TakeBuffered();
+        if (_restarting)
+        {
+            _exporter.CarryOver.AddRange(buffered);
+            return;
+        }
 
-        // What the stream never took is accounted, not forgotten.
-        while (_buffer.Reader.TryRead(out var record))
+        _exporter.CloseIntake();
+        foreach (var record in buffered)
         {
             _counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
         }
 
+        // Held for a next stream that will never come: the producer died and the parent chose stop.
+        foreach (var record in _exporter.CarryOver)
+        {
+            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+        }
+
+        _exporter.CarryOver.Clear();
+        _exporter.MarkStopped();
         _log.Info("FlowTracker Kafka exporter stopped: {0}", _counters.Snapshot());
+    }
+
+    private Channel<OutgoingRecord> StartStream()
+    {
+        // Sized by traces: the caller-side gate already bounds what can be pending, so a full buffer here
+        // is an invariant broken, still counted (BufferFull) rather than lost.
+        var buffer = Channel.CreateBounded<OutgoingRecord>(new BoundedChannelOptions(_settings.MaxBufferedTraces)
+        {
+            SingleReader = false,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _buffer = buffer;
+
+        // What an earlier stream could not send goes first.
+        foreach (var record in _exporter.CarryOver)
+        {
+            Offer(record);
+        }
+
+        _exporter.CarryOver.Clear();
+        var lease = _settings.OwnsProducer
+            ? ProducerLease.Owned(_settings.ProducerConfig!, _log, _exporter.ProducerCreated)
+            : ProducerLease.Borrowed(_settings.Producer!);
+        ChannelSource.FromReader(buffer.Reader)
+            .RunWith(Sink.FromGraph(new ProducerSink(lease, _settings, _ledger, _log, _exporter.Time)), Context.Materializer())
+            .ContinueWith(
+                t => new StreamEnded(buffer, t.Exception?.GetBaseException()),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default)
+            .PipeTo(Self);
+        return buffer;
     }
 
     private void Accept(Trace trace)
@@ -119,37 +164,40 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        if (!_buffer.Writer.TryWrite(new OutgoingRecord(key, value, size)))
-        {
-            _counters.Dropped(_exporter.IsIntakeOpen ? DropReason.BufferFull : DropReason.Shutdown, size);
-        }
+        Offer(new OutgoingRecord(key, value, size));
     }
 
-    private void Settle(DeliveryOutcome outcome, DeliveryErrorLog deliveryLog)
+    private void Offer(OutgoingRecord record)
     {
-        if (outcome.IsDelivered)
+        if (!Buffer.Writer.TryWrite(record))
         {
-            _counters.Delivered(outcome.Record.ReservedBytes);
-            return;
+            _counters.Dropped(_exporter.IsIntakeOpen ? DropReason.BufferFull : DropReason.Shutdown, record.ReservedBytes);
         }
-
-        // librdkafka uses the broker code MsgSizeTooLarge for its own pre-send size check too.
-        if (outcome.Error == Confluent.Kafka.ErrorCode.MsgSizeTooLarge)
-        {
-            _counters.Dropped(DropReason.TooLarge, outcome.Record.ReservedBytes);
-            return;
-        }
-
-        _counters.Failed(outcome.Error, outcome.Record.ReservedBytes);
-        deliveryLog.Failed(outcome.Error);
     }
 
     private void OnStreamEnded(StreamEnded ended)
     {
+        if (!ReferenceEquals(ended.Buffer, _buffer))
+        {
+            return; // A stream of an earlier incarnation, already accounted for.
+        }
+
+        var failure = ended.Failure as ProducerSinkFailure;
+        var unsettled = failure?.Unsettled ?? [];
         if (ended.Failure is not null && _stopRequesters.Count == 0)
         {
+            _exporter.CarryOver.AddRange(unsettled);
+            _exporter.CarryOver.AddRange(TakeBuffered());
+            _buffer = null;
+
             // Supervision decides: the parent's strategy sees the producer's failure.
-            throw new KafkaExporterStreamException("The Kafka exporter's stream failed.", ended.Failure);
+            throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + ended.Failure.Message, failure?.InnerException ?? ended.Failure);
+        }
+
+        // Stopping with a dead producer: nothing can send what is left.
+        foreach (var record in unsettled.Concat(TakeBuffered()))
+        {
+            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
         }
 
         var stats = _counters.Snapshot();
@@ -159,5 +207,20 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         Context.Stop(Self);
+    }
+
+    private List<OutgoingRecord> TakeBuffered()
+    {
+        var records = new List<OutgoingRecord>();
+        if (_buffer is { } buffer)
+        {
+            buffer.Writer.TryComplete();
+            while (buffer.Reader.TryRead(out var record))
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
     }
 }

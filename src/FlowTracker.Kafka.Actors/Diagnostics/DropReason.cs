@@ -15,6 +15,9 @@ public enum DropReason
     /// <summary>The trace could not be serialized.</summary>
     SerializationError,
 
-    /// <summary>The exporter was shutting down or stopped.</summary>
+    /// <summary>
+    /// The exporter was stopping: the trace arrived after intake closed, or it was still buffered or
+    /// unconfirmed by Kafka when the flush timeout ran out (it may have reached the topic; it was not confirmed).
+    /// </summary>
     Shutdown,
 }

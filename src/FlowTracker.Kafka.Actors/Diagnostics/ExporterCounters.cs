@@ -19,6 +19,9 @@ internal sealed class ExporterCounters
     private long _delivered;
     private long _pending;
     private long _pendingBytes;
+    private long _restarts;
+    private long _possibleDuplicates;
+    private string? _producerFailure;
 
     /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
     public bool TryAccept(long maxPending)
@@ -89,12 +92,42 @@ internal sealed class ExporterCounters
         }
     }
 
+    public void ProducerRestarted()
+    {
+        lock (_gate)
+        {
+            _restarts++;
+        }
+    }
+
+    public void Resent(int records)
+    {
+        lock (_gate)
+        {
+            _possibleDuplicates += records;
+        }
+    }
+
+    /// <summary>Records why the producer can no longer send (null: it can).</summary>
+    public void ProducerFailure(string? failure)
+    {
+        lock (_gate)
+        {
+            _producerFailure = failure;
+        }
+    }
+
     public ExporterStats Snapshot()
     {
         lock (_gate)
         {
             var dropped = Enum.GetValues<DropReason>().ToDictionary(r => r, r => _dropped[(int)r]);
-            return new ExporterStats(_exported, _delivered, dropped, new Dictionary<ErrorCode, long>(_failed), _pending, _pendingBytes);
+            return new ExporterStats(_exported, _delivered, dropped, new Dictionary<ErrorCode, long>(_failed), _pending, _pendingBytes)
+            {
+                ProducerRestarts = _restarts,
+                PossibleDuplicates = _possibleDuplicates,
+                ProducerFailure = _producerFailure,
+            };
         }
     }
 

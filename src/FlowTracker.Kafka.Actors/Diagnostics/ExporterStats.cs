@@ -20,6 +20,21 @@ public sealed record ExporterStats(
     long Pending,
     long PendingBytes)
 {
+    /// <summary>How many times a producer was rebuilt after a fatal error.</summary>
+    public long ProducerRestarts { get; init; }
+
+    /// <summary>
+    /// Records sent again by a rebuilt producer whose dead predecessor never reported on them: each may be on
+    /// the topic twice (delivery is at least once). Counted once per re-send, not in the identity.
+    /// </summary>
+    public long PossibleDuplicates { get; init; }
+
+    /// <summary>
+    /// Why the exporter can no longer send, or <see langword="null"/> while it can: an application's producer
+    /// hit a fatal error (the exporter cannot rebuild it), or the restart budget ran out.
+    /// </summary>
+    public string? ProducerFailure { get; init; }
+
     /// <summary>All dropped traces.</summary>
     public long Dropped => DroppedByReason.Values.Sum();
 
@@ -31,7 +46,8 @@ public sealed record ExporterStats(
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes)";
+        $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes) restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates}"
+        + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"");
 
     private static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
         where TKey : notnull =>

@@ -6,7 +6,16 @@ internal static class ExporterDefaults
     public const int MaxBufferedTraces = 100_000;
     public const long MaxBufferedBytes = 128L * 1024 * 1024;
     public const int LibrdkafkaMessageMaxBytes = 1_000_000;
+    public const double RestartRandomFactor = 0.2;
+    public const int MaxRestarts = 10;
+
+    /// <summary>Akka's <c>service-stop</c>: after the application stopped serving requests, so their traces are in.</summary>
+    public const string ShutdownPhase = "service-stop";
+
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan RestartMinBackoff = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan RestartMaxBackoff = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxRestartsWithin = TimeSpan.FromMinutes(5);
 
     public static readonly IReadOnlyDictionary<string, string> Producer = new Dictionary<string, string>
     {

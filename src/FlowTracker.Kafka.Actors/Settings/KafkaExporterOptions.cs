@@ -38,8 +38,38 @@ public sealed class KafkaExporterOptions
     /// </summary>
     public int? MaxMessageBytes { get; set; }
 
-    /// <summary>How long stopping waits for an owned producer's outstanding deliveries. Default: 10 seconds.</summary>
+    /// <summary>
+    /// How long stopping (and CoordinatedShutdown) waits for buffered traces to be sent and their delivery
+    /// reports to arrive; what is still unconfirmed then is counted as dropped (<c>Shutdown</c>). Default: 10 seconds.
+    /// </summary>
     public TimeSpan FlushTimeout { get; set; } = ExporterDefaults.FlushTimeout;
+
+    /// <summary>
+    /// The CoordinatedShutdown phase whose task flushes the exporter; its timeout is raised to cover
+    /// <see cref="FlushTimeout"/> when shorter. Default: <c>service-stop</c> (after the application stopped serving requests).
+    /// </summary>
+    public string ShutdownPhase { get; set; } = ExporterDefaults.ShutdownPhase;
+
+    /// <summary>
+    /// The wait before the first rebuild of an owned producer after a fatal error; each further restart within
+    /// <see cref="MaxRestartsWithin"/> doubles it up to <see cref="RestartMaxBackoff"/>. Default: 1 second.
+    /// </summary>
+    public TimeSpan RestartMinBackoff { get; set; } = ExporterDefaults.RestartMinBackoff;
+
+    /// <summary>The longest wait before rebuilding an owned producer. Default: 30 seconds.</summary>
+    public TimeSpan RestartMaxBackoff { get; set; } = ExporterDefaults.RestartMaxBackoff;
+
+    /// <summary>Each backoff is stretched by a random share up to this factor (0.2 = up to 20% longer), so producers of many nodes do not restart in step. Default: 0.2.</summary>
+    public double RestartRandomFactor { get; set; } = ExporterDefaults.RestartRandomFactor;
+
+    /// <summary>
+    /// How many producer restarts are allowed within <see cref="MaxRestartsWithin"/>; at the next fatal error the
+    /// failure goes to the exporter actor's parent, whose supervision strategy decides (0: never rebuild). Default: 10.
+    /// </summary>
+    public int MaxRestarts { get; set; } = ExporterDefaults.MaxRestarts;
+
+    /// <summary>The sliding window <see cref="MaxRestarts"/> counts restarts in. Default: 5 minutes.</summary>
+    public TimeSpan MaxRestartsWithin { get; set; } = ExporterDefaults.MaxRestartsWithin;
 
     /// <summary>
     /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:

@@ -11,7 +11,9 @@ internal sealed record KafkaExporterSettings(
     int MaxBufferedTraces,
     long MaxBufferedBytes,
     int MaxMessageBytes,
-    TimeSpan FlushTimeout)
+    TimeSpan FlushTimeout,
+    string ShutdownPhase,
+    RestartBackoffSettings Restart)
 {
     public bool OwnsProducer => Producer is null;
 
@@ -70,7 +72,43 @@ internal sealed record KafkaExporterSettings(
             throw Invalid(nameof(options.FlushTimeout), options.FlushTimeout, "must be positive");
         }
 
-        return new KafkaExporterSettings(options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes, options.FlushTimeout);
+        if (string.IsNullOrWhiteSpace(options.ShutdownPhase))
+        {
+            throw Invalid(nameof(options.ShutdownPhase), options.ShutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
+        }
+
+        return new KafkaExporterSettings(
+            options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes, options.FlushTimeout, options.ShutdownPhase, RestartOf(options));
+    }
+
+    private static RestartBackoffSettings RestartOf(KafkaExporterOptions options)
+    {
+        if (options.RestartMinBackoff <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(options.RestartMinBackoff), options.RestartMinBackoff, "must be positive");
+        }
+
+        if (options.RestartMaxBackoff < options.RestartMinBackoff)
+        {
+            throw Invalid(nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, $"must be at least RestartMinBackoff ({options.RestartMinBackoff})");
+        }
+
+        if (!double.IsFinite(options.RestartRandomFactor) || options.RestartRandomFactor < 0)
+        {
+            throw Invalid(nameof(options.RestartRandomFactor), options.RestartRandomFactor, "must be zero or more");
+        }
+
+        if (options.MaxRestarts < 0)
+        {
+            throw Invalid(nameof(options.MaxRestarts), options.MaxRestarts, "must be zero or more");
+        }
+
+        if (options.MaxRestartsWithin <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, "must be positive");
+        }
+
+        return new RestartBackoffSettings(options.RestartMinBackoff, options.RestartMaxBackoff, options.RestartRandomFactor, options.MaxRestarts, options.MaxRestartsWithin);
     }
 
     private static int MessageMaxBytesOf(IReadOnlyDictionary<string, string>? config)

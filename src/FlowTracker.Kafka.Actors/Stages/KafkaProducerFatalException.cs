@@ -2,12 +2,16 @@ using Confluent.Kafka;
 
 namespace FlowTracker.Kafka.Actors.Stages;
 
-/// <summary>The producer hit a fatal error: it can never send again, and only a new producer helps.</summary>
+/// <summary>
+/// The exporter's producer hit a fatal error it cannot recover from in place (librdkafka: only a new
+/// producer helps), and the exporter has no restart left for it. Reaches the exporter actor's parent as
+/// the inner exception of <see cref="Actors.KafkaExporterStreamException"/>.
+/// </summary>
 public sealed class KafkaProducerFatalException : Exception
 {
     /// <summary>Creates the exception for a fatal Kafka error.</summary>
-    public KafkaProducerFatalException(Error error)
-        : base($"Fatal Kafka producer error {error.Code}: {error.Reason}")
+    public KafkaProducerFatalException(Error error, string message)
+        : base(message)
     {
         Error = error;
     }

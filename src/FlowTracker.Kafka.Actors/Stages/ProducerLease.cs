@@ -6,22 +6,17 @@ using LogMessage = Confluent.Kafka.LogMessage;
 namespace FlowTracker.Kafka.Actors.Stages;
 
 /// <summary>
-/// The producer a stage sends with, and who owns it. An owned producer is created from the
-/// configuration, flushed with a bounded timeout and disposed when the stage stops. An application's
-/// producer is reused through its handle and is never flushed or disposed: its owner decides that.
+/// The producer a stage sends with, and who owns it. An owned producer is created from the configuration
+/// and disposed when the stage is done with it; the stage itself waits for the delivery reports (bounded by
+/// the flush timeout) before that, so disposing never blocks on Kafka. An application's producer is reused
+/// through its handle: disposing the lease releases only the wrapper, never the application's producer.
 /// </summary>
 internal sealed class ProducerLease : IDisposable
 {
-    private readonly bool _owned;
-    private readonly TimeSpan _flushTimeout;
-    private readonly ILoggingAdapter _log;
-
-    private ProducerLease(IProducer<byte[], byte[]> producer, bool owned, TimeSpan flushTimeout, ILoggingAdapter log)
+    private ProducerLease(IProducer<byte[], byte[]> producer, bool owned)
     {
         Producer = producer;
-        _owned = owned;
-        _flushTimeout = flushTimeout;
-        _log = log;
+        IsOwned = owned;
     }
 
     /// <summary>Creates a lease; errors of an owned producer go to the given handler.</summary>
@@ -29,36 +24,24 @@ internal sealed class ProducerLease : IDisposable
 
     public IProducer<byte[], byte[]> Producer { get; }
 
-    public static Factory Owned(IReadOnlyDictionary<string, string> config, TimeSpan flushTimeout, ILoggingAdapter log) =>
-        onError => new ProducerLease(
-            new ProducerBuilder<byte[], byte[]>(config)
+    /// <summary>Whether the exporter created this producer, and so may replace it after a fatal error.</summary>
+    public bool IsOwned { get; }
+
+    public static Factory Owned(IReadOnlyDictionary<string, string> config, ILoggingAdapter log, Action<IClient>? created = null) =>
+        onError =>
+        {
+            var producer = new ProducerBuilder<byte[], byte[]>(config)
                 .SetErrorHandler((_, error) => onError(error))
                 .SetLogHandler((_, message) => LogLibrdkafka(log, message))
-                .Build(),
-            owned: true,
-            flushTimeout,
-            log);
+                .Build();
+            created?.Invoke(producer);
+            return new ProducerLease(producer, owned: true);
+        };
 
-    public static Factory Borrowed(IClient application, ILoggingAdapter log) =>
-        _ => new ProducerLease(new DependentProducerBuilder<byte[], byte[]>(application.Handle).Build(), owned: false, TimeSpan.Zero, log);
+    public static Factory Borrowed(IClient application) =>
+        _ => new ProducerLease(new DependentProducerBuilder<byte[], byte[]>(application.Handle).Build(), owned: false);
 
-    public void Dispose()
-    {
-        if (!_owned)
-        {
-            // Only the wrapper goes; the application's producer keeps running.
-            Producer.Dispose();
-            return;
-        }
-
-        var left = Producer.Flush(_flushTimeout);
-        if (left > 0)
-        {
-            _log.Warning("Kafka exporter: {0} record(s) were still undelivered after flushing for {1}.", left, _flushTimeout);
-        }
-
-        Producer.Dispose();
-    }
+    public void Dispose() => Producer.Dispose();
 
     private static void LogLibrdkafka(ILoggingAdapter log, LogMessage message)
     {

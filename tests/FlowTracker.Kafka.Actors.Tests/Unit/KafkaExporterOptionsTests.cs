@@ -80,4 +80,38 @@ public sealed class KafkaExporterOptionsTests
 
         Assert.Contains("ProducerConfig[message.max.bytes] = 'lots'", error.Message, StringComparison.Ordinal);
     }
+
+    public static TheoryData<Action<KafkaExporterOptions>, string> InvalidRestartAndShutdownOptions => new()
+    {
+        { o => o.RestartMinBackoff = TimeSpan.Zero, "RestartMinBackoff = '00:00:00'" },
+        { o => o.RestartMaxBackoff = TimeSpan.FromMilliseconds(500), "RestartMaxBackoff = '00:00:00.5000000' is invalid: must be at least RestartMinBackoff" },
+        { o => o.RestartRandomFactor = -0.1, "RestartRandomFactor = '-0.1'" },
+        { o => o.RestartRandomFactor = double.NaN, "RestartRandomFactor = 'NaN'" },
+        { o => o.MaxRestarts = -1, "MaxRestarts = '-1'" },
+        { o => o.MaxRestartsWithin = TimeSpan.FromSeconds(-1), "MaxRestartsWithin = '-00:00:01'" },
+        { o => o.FlushTimeout = TimeSpan.Zero, "FlushTimeout = '00:00:00'" },
+        { o => o.ShutdownPhase = " ", "ShutdownPhase = ' '" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRestartAndShutdownOptions))]
+    public void InvalidRestartOrShutdownOption_Rejected_NamingKeyAndValue(Action<KafkaExporterOptions> spoil, string expected)
+    {
+        var options = new KafkaExporterOptions { Topic = "t", ProducerConfig = Config };
+        spoil(options);
+
+        var error = Assert.Throws<ArgumentException>(() => options.Validate());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_RestartWithBackoffAndFlushInServiceStop()
+    {
+        var settings = new KafkaExporterOptions { Topic = "t", ProducerConfig = Config }.Validate();
+
+        Assert.Equal(new RestartBackoffSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, 10, TimeSpan.FromMinutes(5)), settings.Restart);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.FlushTimeout);
+        Assert.Equal("service-stop", settings.ShutdownPhase);
+    }
 }

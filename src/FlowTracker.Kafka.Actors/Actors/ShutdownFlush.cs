@@ -1,0 +1,84 @@
+using System.Collections;
+using System.Reflection;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using FlowTracker.Kafka.Actors.Settings;
+
+namespace FlowTracker.Kafka.Actors.Actors;
+
+/// <summary>
+/// Registers the exporter's CoordinatedShutdown task and makes its phase long enough for the flush.
+/// CoordinatedShutdown runs on <c>CoordinatedShutdown.Run</c>, on <c>ActorSystem.Terminate()</c> (Akka's
+/// <c>run-by-actor-system-terminate</c>, on by default) and when Akka.Hosting's host stops.
+/// </summary>
+internal static class ShutdownFlush
+{
+    /// <summary>What the phase needs beyond the flush timeout: stopping the stream and disposing the producer.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
+
+    /// <exception cref="ArgumentException">The phase is not one of the system's CoordinatedShutdown phases.</exception>
+    public static void Register(ActorSystem system, KafkaTraceExporter exporter, KafkaExporterSettings settings)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        TimeSpan phaseTimeout;
+        try
+        {
+            phaseTimeout = shutdown.Timeout(settings.ShutdownPhase);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"Kafka exporter option ShutdownPhase = '{settings.ShutdownPhase}' is invalid: it is not a CoordinatedShutdown phase of actor system '{system.Name}' (for example 'service-stop').",
+                nameof(settings.ShutdownPhase),
+                ex);
+        }
+
+        var needed = settings.FlushTimeout + Margin;
+        if (phaseTimeout < needed && !TryRaiseTimeout(shutdown, settings.ShutdownPhase, needed))
+        {
+            system.Log.Warning(
+                "FlowTracker Kafka exporter: CoordinatedShutdown phase {0} has timeout {1}, shorter than the flush timeout {2} plus {3}; set akka.coordinated-shutdown.phases.{0}.timeout = {4}s or the flush may be cut short.",
+                settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, Math.Ceiling(needed.TotalSeconds));
+        }
+
+        shutdown.AddTask(settings.ShutdownPhase, "flowtracker-kafka-exporter-flush", async () =>
+        {
+            await exporter.FlushOnShutdownAsync(needed, system.Log).ConfigureAwait(false);
+            return Done.Instance;
+        });
+    }
+
+    /// <summary>
+    /// Akka.NET reads phase timeouts from configuration once and offers no API to change one later, so an
+    /// exporter added to a running system replaces its phase's entry with a longer copy. Returns false (and
+    /// the caller warns, naming the HOCON key) if Akka's internals ever change shape.
+    /// </summary>
+    private static bool TryRaiseTimeout(CoordinatedShutdown shutdown, string phase, TimeSpan timeout)
+    {
+        const BindingFlags Any = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        try
+        {
+            if (typeof(CoordinatedShutdown).GetProperty("Phases", Any)?.GetValue(shutdown) is not IDictionary phases || phases[phase] is not { } current)
+            {
+                return false;
+            }
+
+            var type = current.GetType();
+            var dependsOn = type.GetProperty("DependsOn", Any)?.GetValue(current);
+            var recover = type.GetProperty("Recover", Any)?.GetValue(current);
+            var constructor = dependsOn is null || recover is null ? null : type.GetConstructor(Any, [dependsOn.GetType(), typeof(TimeSpan), typeof(bool)]);
+            if (constructor is null)
+            {
+                return false;
+            }
+
+            phases[phase] = constructor.Invoke([dependsOn, timeout, recover]);
+            return shutdown.Timeout(phase) == timeout;
+        }
+        catch (Exception ex) when (ex is TargetInvocationException or ArgumentException or InvalidCastException or MemberAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,391 @@
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Settings;
+using Error = Confluent.Kafka.Error;
+
+namespace FlowTracker.Kafka.Actors.Stages;
+
+/// <summary>
+/// The Kafka producer sink: sends each record with Confluent's producer and settles it in the
+/// <see cref="DeliveryLedger"/> when its delivery report arrives. Its materialized task completes when
+/// every record is settled after upstream finished, or fails when the producer is beyond saving.
+/// </summary>
+/// <remarks>
+/// Avoids the known defects of Akka.Streams.Kafka's stages: a failed delivery settles its record instead
+/// of stranding it; the producer's error events are seen; <c>Local_QueueFull</c> waits and retries; stop
+/// waits for every report, but never longer than the flush timeout, and counts what was left.
+/// A fatal error is survived here rather than by a RestartFlow around the stage: a restarted flow forgets
+/// the elements it held, while this stage keeps every record the dead producer did not confirm and gives
+/// them to the next producer after the backoff.
+/// </remarks>
+internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<OutgoingRecord>, Task>
+{
+    private readonly ProducerLease.Factory _leaseFactory;
+    private readonly KafkaExporterSettings _settings;
+    private readonly DeliveryLedger _ledger;
+    private readonly ILoggingAdapter _log;
+    private readonly TimeProvider _time;
+
+    public ProducerSink(ProducerLease.Factory leaseFactory, KafkaExporterSettings settings, DeliveryLedger ledger, ILoggingAdapter log, TimeProvider time)
+    {
+        _leaseFactory = leaseFactory;
+        _settings = settings;
+        _ledger = ledger;
+        _log = log;
+        _time = time;
+        Shape = new SinkShape<OutgoingRecord>(In);
+    }
+
+    public Inlet<OutgoingRecord> In { get; } = new("kafka-producer.in");
+
+    public override SinkShape<OutgoingRecord> Shape { get; }
+
+    public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new LogicAndMaterializedValue<Task>(new ProducerSinkLogic(this, done), done.Task);
+    }
+
+    /// <summary>A record handed to one producer, not yet reported on.</summary>
+    private readonly record struct InFlight(OutgoingRecord Record, int Generation);
+
+    /// <summary>A delivery report, tagged with the send it answers and the producer that sent it.</summary>
+    private readonly record struct Report(long Send, int Generation, ErrorCode Error);
+
+    private sealed class ProducerSinkLogic : TimerGraphStageLogic
+    {
+        private const string QueueFullTimer = "queue-full";
+        private const string RestartTimer = "restart";
+        private const string FlushDeadlineTimer = "flush-deadline";
+        private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(5);
+
+        private readonly ProducerSink _stage;
+        private readonly TaskCompletionSource _done;
+        private readonly RestartBackoff _backoff;
+        private readonly Dictionary<long, InFlight> _inFlight = [];
+        private readonly LinkedList<OutgoingRecord> _backlog = new();
+        private Action<Report> _onReport = null!;
+        private Action<(int Generation, Error Error)> _onProducerError = null!;
+        private ProducerLease? _lease;
+        private int _generation;
+        private long _sends;
+        private bool _producerDead;
+        private bool _beyondRebuild;
+        private bool _upstreamFinished;
+        private bool _completed;
+        private ProducerSinkFailure? _failure;
+
+        public ProducerSinkLogic(ProducerSink stage, TaskCompletionSource done)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _done = done;
+            _backoff = new RestartBackoff(stage._settings.Restart, stage._time, Random.Shared.NextDouble);
+            SetHandler(stage.In, onPush: OnPush, onUpstreamFinish: OnUpstreamFinish);
+        }
+
+        private DeliveryLedger Ledger => _stage._ledger;
+
+        public override void PreStart()
+        {
+            // A sink whose inlet closed is stopped by Akka unless told otherwise; the reports are still to come.
+            SetKeepGoing(true);
+            _onReport = GetAsyncCallback<Report>(OnReport);
+            _onProducerError = GetAsyncCallback<(int Generation, Error Error)>(e => OnProducerError(e.Generation, e.Error));
+            if (StartProducer())
+            {
+                Pull(_stage.In);
+            }
+        }
+
+        public override void PostStop()
+        {
+            // Normal completion leaves nothing; a stop from outside (the actor or system going away
+            // without the flush) leaves records whose outcome is unknown: counted, never forgotten.
+            foreach (var record in TakeUnsettled())
+            {
+                Ledger.Abandoned(record.ReservedBytes);
+            }
+
+            Ledger.FlushErrorLog();
+            _lease?.Dispose();
+            if (_completed)
+            {
+                _done.TrySetResult();
+            }
+            else
+            {
+                _done.TrySetException((Exception?)_failure ?? new InvalidOperationException("The Kafka producer sink stopped before it finished: its stream was stopped from outside or failed."));
+            }
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            switch (timerKey)
+            {
+                case RestartTimer:
+                    Restart();
+                    break;
+                case FlushDeadlineTimer:
+                    Abandon();
+                    return;
+                default:
+                    break;
+            }
+
+            Drain();
+        }
+
+        private void OnPush()
+        {
+            _backlog.AddLast(Grab(_stage.In));
+            Drain();
+        }
+
+        private void OnUpstreamFinish()
+        {
+            _upstreamFinished = true;
+            ScheduleOnce(FlushDeadlineTimer, _stage._settings.FlushTimeout);
+            CompleteIfDone();
+        }
+
+        private bool StartProducer()
+        {
+            var generation = ++_generation;
+            try
+            {
+                _lease = _stage._leaseFactory(error => _onProducerError((generation, error)));
+            }
+#pragma warning disable CA1031 // Whatever building the producer throws (a property librdkafka rejects) fails the stream, with its records kept.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Fail(new InvalidOperationException($"Kafka exporter: could not create the producer: {ex.Message}", ex));
+                return false;
+            }
+
+            _producerDead = false;
+            Ledger.ProducerStarted();
+            return true;
+        }
+
+        /// <summary>Sends the backlog in order while the producer takes it, then asks upstream for more.</summary>
+        private void Drain()
+        {
+            if (_failure is not null || _completed)
+            {
+                return;
+            }
+
+            while (_backlog.First is { } next)
+            {
+                if (_beyondRebuild)
+                {
+                    Ledger.Failed(ErrorCode.Local_Fatal, next.Value.ReservedBytes);
+                }
+                else if (_producerDead || IsTimerActive(QueueFullTimer) || !TrySend(next.Value))
+                {
+                    break;
+                }
+
+                _backlog.RemoveFirst();
+            }
+
+            var canSend = !_producerDead || _beyondRebuild;
+            if (_backlog.Count == 0 && canSend && !_upstreamFinished && _inFlight.Count < _stage._settings.MaxBufferedTraces
+                && !HasBeenPulled(_stage.In) && !IsClosed(_stage.In))
+            {
+                Pull(_stage.In);
+            }
+
+            CompleteIfDone();
+        }
+
+        /// <summary>True when the record left the backlog: sent, or settled at once with its error.</summary>
+        private bool TrySend(OutgoingRecord record)
+        {
+            var send = ++_sends;
+            var generation = _generation;
+            var message = new Message<byte[], byte[]>
+            {
+                Key = record.Key,
+                Value = record.Value,
+                Headers = new Headers { { RecordHeaders.ContentTypeName, RecordHeaders.ContentTypeValue } },
+            };
+            _inFlight[send] = new InFlight(record, generation);
+            try
+            {
+                _lease!.Producer.Produce(_stage._settings.Topic, message, report => _onReport(new Report(send, generation, report.Error.Code)));
+                return true;
+            }
+            catch (KafkaException ex)
+            {
+                _inFlight.Remove(send);
+                if (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // Backpressure, not failure: librdkafka's queue drains as deliveries complete.
+                    ScheduleOnce(QueueFullTimer, QueueFullRetry);
+                    return false;
+                }
+
+                if (IsFatal(ex.Error))
+                {
+                    OnFatal(ex.Error);
+                    return false;
+                }
+
+                Ledger.Failed(ex.Error.Code, record.ReservedBytes);
+                return true;
+            }
+        }
+
+        private void OnReport(Report report)
+        {
+            if (!_inFlight.Remove(report.Send, out var entry))
+            {
+                // Already handed to a newer producer, or abandoned at the flush deadline.
+                return;
+            }
+
+            if (report.Error == ErrorCode.NoError)
+            {
+                Ledger.Delivered(entry.Record.ReservedBytes);
+            }
+            else if (entry.Generation != _generation || _producerDead || report.Error == ErrorCode.Local_Fatal)
+            {
+                // The producer that sent it died (librdkafka purges its queue with Local_PurgeQueue):
+                // the record was not written, so the next producer sends it, no duplicate.
+                _backlog.AddLast(entry.Record);
+                if (report.Error == ErrorCode.Local_Fatal)
+                {
+                    OnFatal(new Error(ErrorCode.Local_Fatal));
+                }
+            }
+            else
+            {
+                Ledger.Failed(report.Error, entry.Record.ReservedBytes);
+            }
+
+            Drain();
+        }
+
+        private void OnProducerError(int generation, Error error)
+        {
+            if (generation != _generation)
+            {
+                return;
+            }
+
+            if (error.IsFatal)
+            {
+                OnFatal(error);
+                Drain();
+            }
+            else
+            {
+                // Transient (brokers down, timeouts): librdkafka retries on its own; this is for the operator.
+                _stage._log.Warning("FlowTracker Kafka exporter: producer error {0}: {1}", error.Code, error.Reason);
+            }
+        }
+
+        private void OnFatal(Error error)
+        {
+            if (_producerDead)
+            {
+                return;
+            }
+
+            _producerDead = true;
+            if (!_lease!.IsOwned)
+            {
+                _beyondRebuild = true;
+                Ledger.ProducerDead(
+                    $"the application's producer hit fatal error {error.Code} ({error.Reason}). The exporter cannot rebuild a producer it does not own: every trace from now on fails with Local_Fatal. Rebuild the producer and the exporter.");
+                return;
+            }
+
+            if (_backoff.TryNext(out var delay))
+            {
+                Ledger.ProducerRestarting(error, _backoff.RecentRestarts, _stage._settings.Restart.MaxRestarts, delay);
+                ScheduleOnce(RestartTimer, delay);
+                return;
+            }
+
+            var failure = $"the producer hit fatal error {error.Code} ({error.Reason}) after {_stage._settings.Restart.MaxRestarts} restart(s) within {_stage._settings.Restart.Within}; the exporter actor's parent decides what follows.";
+            Ledger.ProducerDead(failure);
+            Fail(new KafkaProducerFatalException(error, "Kafka exporter: " + failure));
+        }
+
+        private void Fail(Exception cause)
+        {
+            _failure = new ProducerSinkFailure(cause, TakeUnsettled());
+            FailStage(_failure);
+        }
+
+        /// <summary>Replaces the dead producer; what it never reported on goes first to the new one.</summary>
+        private void Restart()
+        {
+            // Every record still in flight belongs to a dead producer: its fate is unknown, so it is re-sent.
+            var unknown = _inFlight.OrderByDescending(f => f.Key).Select(f => f.Value.Record).ToList();
+            _inFlight.Clear();
+            foreach (var record in unknown)
+            {
+                _backlog.AddFirst(record);
+            }
+
+            Ledger.Resent(unknown.Count);
+            var dead = _lease;
+            _lease = null;
+
+            // Destroying a producer waits for librdkafka's threads; the stream need not.
+            _ = Task.Run(() => dead?.Dispose());
+            StartProducer();
+        }
+
+        private void Abandon()
+        {
+            var left = TakeUnsettled();
+            foreach (var record in left)
+            {
+                Ledger.Abandoned(record.ReservedBytes);
+            }
+
+            _stage._log.Warning(
+                "FlowTracker Kafka exporter: {0} record(s) were still unconfirmed after flushing for {1}; counted as dropped (Shutdown).",
+                left.Count, _stage._settings.FlushTimeout);
+            Complete();
+        }
+
+        private void Complete()
+        {
+            _completed = true;
+            CompleteStage();
+        }
+
+        private List<OutgoingRecord> TakeUnsettled()
+        {
+            var records = _backlog.Concat(_inFlight.OrderBy(f => f.Key).Select(f => f.Value.Record)).ToList();
+            _backlog.Clear();
+            _inFlight.Clear();
+            return records;
+        }
+
+        private void CompleteIfDone()
+        {
+            if (_upstreamFinished && _inFlight.Count == 0 && _backlog.Count == 0)
+            {
+                Complete();
+            }
+        }
+
+        /// <summary>
+        /// Produce reports a fatal error as the underlying broker code without the fatal flag, and a broker
+        /// code is never a local produce-time error otherwise (except librdkafka's own size check).
+        /// </summary>
+        private static bool IsFatal(Error error) =>
+            error.IsFatal || error.Code == ErrorCode.Local_Fatal || (error.Code > 0 && error.Code != ErrorCode.MsgSizeTooLarge);
+    }
+}
