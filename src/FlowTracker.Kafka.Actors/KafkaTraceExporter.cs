@@ -45,7 +45,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>The props of this exporter's actor, to spawn it under the application's own supervisor (once).</summary>
     public Props Props { get; }
 
-    /// <summary>The exporter actor once it has started; <see langword="null"/> before.</summary>
+    /// <summary>The exporter actor: set by <see cref="Start"/> at once, or when an actor spawned from <see cref="Props"/> starts; <see langword="null"/> before.</summary>
     public IActorRef? Actor => _actor;
 
     /// <summary>The accounting right now (also available by asking the actor <see cref="GetExporterStats"/>).</summary>
@@ -79,7 +79,9 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
         // Here rather than only in the actor's start, so a phase the system lacks fails this call.
         exporter.RegisterShutdown(system);
-        system.ActorOf(exporter.Props, name);
+
+        // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
+        exporter._actor = system.ActorOf(exporter.Props, name);
         return exporter;
     }
 

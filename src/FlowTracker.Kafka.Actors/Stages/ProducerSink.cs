@@ -185,13 +185,18 @@ internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<O
                 if (_beyondRebuild)
                 {
                     Ledger.Failed(ErrorCode.Local_Fatal, next.Value.ReservedBytes);
+                    _backlog.RemoveFirst();
                 }
-                else if (_producerDead || IsTimerActive(QueueFullTimer) || !TrySend(next.Value))
+                else if (_producerDead || IsTimerActive(QueueFullTimer))
                 {
                     break;
                 }
+                else if (TrySend(next.Value))
+                {
+                    _backlog.RemoveFirst();
+                }
 
-                _backlog.RemoveFirst();
+                // Otherwise the send found the queue full or the producer dead; the next round sees which.
             }
 
             var canSend = !_producerDead || _beyondRebuild;

@@ -21,10 +21,7 @@ public sealed class BufferLimitTests : TestKit
         await AwaitAssertAsync(() => Assert.NotNull(exporter.Actor), Patience);
         cluster.SetAllBrokersDown();
 
-        for (var i = 0; i < 150; i++)
-        {
-            exporter.Export(Traces.Checkout($"t-{i}"));
-        }
+        exporter.ExportCheckouts("t", 150);
 
         var during = exporter.Stats;
         Assert.Equal(50, during.DroppedByReason[DropReason.BufferFull]);
@@ -62,14 +59,6 @@ public sealed class BufferLimitTests : TestKit
         Assert.True(final.IsConsistent, final.ToString());
     }
 
-    private static KafkaExporterOptions Options(EmbeddedKafkaCluster cluster, string topic, Action<KafkaExporterOptions> configure)
-    {
-        var options = new KafkaExporterOptions
-        {
-            Topic = topic,
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
-        };
-        configure(options);
-        return options;
-    }
+    private static KafkaExporterOptions Options(EmbeddedKafkaCluster cluster, string topic, Action<KafkaExporterOptions> configure) =>
+        ExporterOptions.For(cluster.BootstrapServers, topic, configure);
 }

@@ -21,4 +21,13 @@ internal static class Traces
             }).ToArray(),
         };
     }
+
+    /// <summary>Exports <paramref name="count"/> checkout traces with ids <c>{prefix}-{first}</c> onwards.</summary>
+    public static void ExportCheckouts(this ITraceExporter exporter, string prefix, int count, int first = 0)
+    {
+        for (var i = first; i < first + count; i++)
+        {
+            exporter.Export(Checkout($"{prefix}-{i}"));
+        }
+    }
 }
