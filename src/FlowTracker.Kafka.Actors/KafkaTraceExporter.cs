@@ -34,7 +34,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IActorRef? _actor;
     private volatile bool _intakeOpen = true;
-    private int _shutdownRegistered;
+    private int _attached;
 
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
@@ -52,6 +52,8 @@ public sealed class KafkaTraceExporter : ITraceExporter
     public ExporterStats Stats => _counters.Snapshot();
 
     internal bool IsIntakeOpen => _intakeOpen;
+
+    internal ExporterCounters Counters => _counters;
 
     /// <summary>Records a failed stream held, kept across the actor's restarts for the next stream to send first.</summary>
     internal List<OutgoingRecord> CarryOver { get; } = [];
@@ -78,7 +80,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         var exporter = Create(options);
 
         // Here rather than only in the actor's start, so a phase the system lacks fails this call.
-        exporter.RegisterShutdown(system);
+        exporter.AttachTo(system);
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         exporter._actor = system.ActorOf(exporter.Props, name);
@@ -120,7 +122,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     internal void Bind(IActorRef actor, ActorSystem system)
     {
         _actor = actor;
-        RegisterShutdown(system);
+        AttachTo(system);
     }
 
     internal void CloseIntake() => _intakeOpen = false;
@@ -150,11 +152,13 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
     }
 
-    private void RegisterShutdown(ActorSystem system)
+    /// <summary>Once per exporter: the shutdown flush, and the accounting of traces that end in dead letters.</summary>
+    private void AttachTo(ActorSystem system)
     {
-        if (Interlocked.Exchange(ref _shutdownRegistered, 1) == 0)
+        if (Interlocked.Exchange(ref _attached, 1) == 0)
         {
             ShutdownFlush.Register(system, this, _settings);
+            ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(this)));
         }
     }
 }

@@ -23,3 +23,12 @@ public sealed record StopExporter
 /// producer's failure. The buffer tells this stream from one of an earlier incarnation.
 /// </summary>
 internal sealed record StreamEnded(System.Threading.Channels.Channel<Stages.OutgoingRecord> Buffer, Exception? Failure);
+
+/// <summary>
+/// Sent to itself before the actor fails: after a resume it builds the new stream at once; after a restart
+/// the stream already exists and this does nothing.
+/// </summary>
+internal sealed record RebuildStream
+{
+    public static RebuildStream Instance { get; } = new();
+}

@@ -49,6 +49,13 @@ internal sealed class KafkaExporterActor : ReceiveActor
             Buffer.Writer.TryComplete();
         });
         Receive<StreamEnded>(OnStreamEnded);
+        Receive<RebuildStream>(_ =>
+        {
+            if (_buffer is null)
+            {
+                StartStream();
+            }
+        });
     }
 
     /// <summary>The buffer of the running stream; a stream that failed under a resumed actor is rebuilt first.</summary>
@@ -92,7 +99,11 @@ internal sealed class KafkaExporterActor : ReceiveActor
 
         _exporter.CarryOver.Clear();
         _exporter.MarkStopped();
-        _log.Info("FlowTracker Kafka exporter stopped: {0}", _counters.Snapshot());
+        var stats = _counters.Snapshot();
+        _log.Info(
+            "FlowTracker Kafka exporter stopped: {0}{1}",
+            stats,
+            stats.Pending == 0 ? string.Empty : $" ({stats.Pending} trace(s) still in its mailbox go to dead letters and are counted as dropped: Shutdown)");
     }
 
     private Channel<OutgoingRecord> StartStream()
@@ -189,6 +200,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             _exporter.CarryOver.AddRange(unsettled);
             _exporter.CarryOver.AddRange(TakeBuffered());
             _buffer = null;
+            Self.Tell(RebuildStream.Instance);
 
             // Supervision decides: the parent's strategy sees the producer's failure.
             throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + ended.Failure.Message, failure?.InnerException ?? ended.Failure);

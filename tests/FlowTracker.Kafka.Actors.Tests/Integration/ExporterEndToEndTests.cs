@@ -64,6 +64,23 @@ public sealed class ExporterEndToEndTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task StoppedFromOutside_TracesStillInItsMailbox_EachAccountedAsShutdown()
+    {
+        var topic = await fixture.NewTopicAsync("abrupt-stop");
+        var exporter = KafkaTraceExporter.Start(Sys, Options(topic));
+        exporter.ExportCheckouts("abrupt", 20_000);
+
+        // A system message: it overtakes the traces still queued, which Akka sends to dead letters.
+        Sys.Stop(exporter.Actor!);
+
+        await AwaitAssertAsync(() => Assert.Equal(0, exporter.Stats.Pending), Patience);
+        var stats = exporter.Stats;
+        Assert.True(stats.DroppedByReason[DropReason.Shutdown] > 0, stats.ToString());
+        Assert.Equal(20_000, stats.Delivered + stats.DroppedByReason[DropReason.Shutdown]);
+        Assert.True(stats.IsConsistent, stats.ToString());
+    }
+
+    [Fact]
     public async Task SameTraceId_TwoRecords_LandOnTheSamePartition()
     {
         var topic = await fixture.NewTopicAsync("same-partition", partitions: 8);

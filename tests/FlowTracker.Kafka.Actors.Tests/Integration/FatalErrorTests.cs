@@ -117,6 +117,31 @@ public sealed class FatalErrorTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task ParentResumesAfterTheBudgetIsSpent_NewStreamSendsTheHeldTraces()
+    {
+        var topic = await fixture.NewTopicAsync("fatal-resume");
+        var producers = 0;
+        var exporter = KafkaTraceExporter.Create(Options(topic, o => o.MaxRestarts = 0));
+        exporter.ProducerCreated = producer =>
+        {
+            if (Interlocked.Increment(ref producers) == 1)
+            {
+                EmbeddedKafkaCluster.TriggerFatalError(producer);
+            }
+        };
+        Sys.ActorOf(Props.Create(() => new ReportingSupervisor(TestActor, exporter.Props, Directive.Resume)), "resuming-supervisor");
+        await AwaitAssertAsync(() => Assert.NotNull(exporter.Actor), Patience);
+        exporter.ExportCheckouts("resumed", 10);
+
+        ExpectMsg<KafkaExporterStreamException>(Patience);
+
+        // No further message reaches the actor: the resumed actor rebuilds its stream by itself.
+        await AwaitAssertAsync(() => Assert.Equal(10, exporter.Stats.Delivered), Patience);
+        Assert.Equal(2, Volatile.Read(ref producers));
+        Assert.True(exporter.Stats.IsConsistent, exporter.Stats.ToString());
+    }
+
+    [Fact]
     public async Task ApplicationProducerFatal_SaidLoudly_AndEveryLaterTraceFailsWithLocalFatal()
     {
         var topic = await fixture.NewTopicAsync("fatal-byo");
@@ -145,21 +170,23 @@ public sealed class FatalErrorTests(KafkaClusterFixture fixture) : TestKit
     private KafkaExporterOptions Options(string topic, Action<KafkaExporterOptions> configure) =>
         ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, configure);
 
-    /// <summary>An application's supervisor: tells the test what failed, then stops the child, as its own strategy.</summary>
+    /// <summary>An application's supervisor: tells the test what failed, then applies its own directive (default: stop).</summary>
     private sealed class ReportingSupervisor : ReceiveActor
     {
         private readonly IActorRef _observer;
+        private readonly Directive _directive;
 
-        public ReportingSupervisor(IActorRef observer, Props child)
+        public ReportingSupervisor(IActorRef observer, Props child, Directive directive = Directive.Stop)
         {
             _observer = observer;
+            _directive = directive;
             Context.ActorOf(child, "exporter");
         }
 
         protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
         {
             _observer.Tell(ex);
-            return Directive.Stop;
+            return _directive;
         });
     }
 }
