@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Config = Akka.Configuration.Config;
 using Akka.Event;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Actors;
@@ -39,7 +40,8 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
         _settings = settings;
-        Props = Props.Create(() => new KafkaExporterActor(_settings, _counters, this));
+        var props = Props.Create(() => new KafkaExporterActor(_settings, _counters, this));
+        Props = settings.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
 
     /// <summary>The props of this exporter's actor, to spawn it under the application's own supervisor (once).</summary>
@@ -54,6 +56,8 @@ public sealed class KafkaTraceExporter : ITraceExporter
     internal bool IsIntakeOpen => _intakeOpen;
 
     internal ExporterCounters Counters => _counters;
+
+    internal KafkaExporterSettings Settings => _settings;
 
     /// <summary>Records a failed stream held, kept across the actor's restarts for the next stream to send first.</summary>
     internal List<OutgoingRecord> CarryOver { get; } = [];
@@ -72,19 +76,46 @@ public sealed class KafkaTraceExporter : ITraceExporter
         return new KafkaTraceExporter(options.Validate());
     }
 
+    /// <summary>
+    /// Creates an exporter from HOCON (<c>flowtracker.kafka-exporter</c> of <paramref name="config"/>, over the
+    /// embedded reference) and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c>,
+    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_*</c> (a kafka-clients property:
+    /// <c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets <c>sasl.password</c>); spawn <see cref="Props"/> where it belongs, for example
+    /// <c>Context.ActorOf(KafkaTraceExporter.Create(Context.System.Settings.Config).Props, "traces")</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is missing or invalid; the message names its HOCON key path and value.</exception>
+    public static KafkaTraceExporter Create(Config config) => Create(config, producer: null);
+
     /// <summary>Creates the exporter and starts its actor as a top-level actor of <paramref name="system"/>.</summary>
-    /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
-    public static KafkaTraceExporter Start(ActorSystem system, KafkaExporterOptions options, string name = DefaultActorName)
+    /// <exception cref="ArgumentException">The options are invalid, or <see cref="KafkaExporterOptions.ShutdownPhase"/> is not a phase of the system.</exception>
+    public static KafkaTraceExporter Start(ActorSystem system, KafkaExporterOptions options, string name = DefaultActorName) =>
+        Create(options).StartIn(system, name);
+
+    /// <summary>HOCON settings, with an application's producer in place of kafka-clients when given.</summary>
+    internal static KafkaTraceExporter Create(Config config, IClient? producer)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var options = KafkaExporterHocon.Read(config, KafkaExporterHocon.ProcessEnvironment());
+        if (producer is not null)
+        {
+            options.Producer = producer;
+            options.ProducerConfig = null;
+        }
+
+        return new KafkaTraceExporter(options.Validate(KafkaExporterHocon.KeyPath));
+    }
+
+    /// <summary>Starts this exporter's actor as a top-level actor of <paramref name="system"/>.</summary>
+    internal KafkaTraceExporter StartIn(ActorSystem system, string name = DefaultActorName)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var exporter = Create(options);
 
         // Here rather than only in the actor's start, so a phase the system lacks fails this call.
-        exporter.AttachTo(system);
+        AttachTo(system);
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
-        exporter._actor = system.ActorOf(exporter.Props, name);
-        return exporter;
+        _actor = system.ActorOf(Props, name);
+        return this;
     }
 
     /// <summary>

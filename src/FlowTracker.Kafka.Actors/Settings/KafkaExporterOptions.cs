@@ -71,6 +71,9 @@ public sealed class KafkaExporterOptions
     /// <summary>The sliding window <see cref="MaxRestarts"/> counts restarts in. Default: 5 minutes.</summary>
     public TimeSpan MaxRestartsWithin { get; set; } = ExporterDefaults.MaxRestartsWithin;
 
+    /// <summary>The dispatcher the exporter actor runs on. Default: <see langword="null"/>, the actor system's default dispatcher.</summary>
+    public string? Dispatcher { get; set; }
+
     /// <summary>
     /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:
     /// <c>acks=all</c>, <c>enable.idempotence=true</c>, <c>linger.ms=20</c>, <c>compression.type=lz4</c>,
@@ -80,6 +83,7 @@ public sealed class KafkaExporterOptions
     public static IReadOnlyDictionary<string, string> ProducerDefaults => ExporterDefaults.Producer;
 
     /// <summary>Checks the options and returns the immutable settings the exporter runs with.</summary>
+    /// <param name="keyName">How errors name an option (HOCON names its key path); default: the property name.</param>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it and its value.</exception>
-    internal KafkaExporterSettings Validate() => KafkaExporterSettings.From(this);
+    internal KafkaExporterSettings Validate(Func<string, string>? keyName = null) => KafkaExporterSettings.From(this, keyName);
 }

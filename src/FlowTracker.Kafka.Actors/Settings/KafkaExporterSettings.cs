@@ -13,116 +13,103 @@ internal sealed record KafkaExporterSettings(
     int MaxMessageBytes,
     TimeSpan FlushTimeout,
     string ShutdownPhase,
-    RestartBackoffSettings Restart)
+    RestartBackoffSettings Restart,
+    string? Dispatcher)
 {
     public bool OwnsProducer => Producer is null;
 
-    public static KafkaExporterSettings From(KafkaExporterOptions options)
+    /// <param name="options">What the user asked for.</param>
+    /// <param name="keyName">How an error names an option: the property name, or the HOCON key path it came from.</param>
+    public static KafkaExporterSettings From(KafkaExporterOptions options, Func<string, string>? keyName = null) =>
+        new Validation(options, keyName ?? (static key => key)).Run();
+
+    /// <summary>Every rule in one place; each error names the key and the value and says what to fix.</summary>
+    private sealed class Validation(KafkaExporterOptions options, Func<string, string> keyName)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Topic))
+        public KafkaExporterSettings Run()
         {
-            throw Invalid(nameof(options.Topic), options.Topic, "a topic is required: set it to the Kafka topic traces are written to");
+            ArgumentNullException.ThrowIfNull(options);
+            if (string.IsNullOrWhiteSpace(options.Topic))
+            {
+                throw Invalid(nameof(options.Topic), options.Topic, "a topic is required: set it to the Kafka topic traces are written to");
+            }
+
+            var config = ProducerConfig();
+            Require(options.MaxBufferedTraces >= 1, nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, "must be at least 1");
+            Require(options.MaxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, "must be at least 1");
+            var maxMessageBytes = options.MaxMessageBytes ?? MessageMaxBytesOf(config);
+            Require(maxMessageBytes >= 1, nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
+            Require(options.FlushTimeout > TimeSpan.Zero, nameof(options.FlushTimeout), options.FlushTimeout, "must be positive");
+            Require(!string.IsNullOrWhiteSpace(options.ShutdownPhase), nameof(options.ShutdownPhase), options.ShutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
+            return new KafkaExporterSettings(
+                options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes,
+                options.FlushTimeout, options.ShutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher);
         }
 
-        if (options.ProducerConfig is null && options.Producer is null)
+        private Dictionary<string, string>? ProducerConfig()
         {
-            throw new ArgumentException(
-                "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or Producer (reuse the application's producer).",
-                nameof(options));
-        }
+            if (options.ProducerConfig is null && options.Producer is null)
+            {
+                throw new ArgumentException(
+                    "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or Producer (reuse the application's producer).",
+                    nameof(options));
+            }
 
-        if (options.ProducerConfig is not null && options.Producer is not null)
-        {
-            throw new ArgumentException(
-                "Set either ProducerConfig or Producer, not both: with Producer the exporter reuses the application's producer and its configuration.",
-                nameof(options));
-        }
+            if (options.ProducerConfig is null)
+            {
+                return null;
+            }
 
-        if (options.MaxBufferedTraces < 1)
-        {
-            throw Invalid(nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, "must be at least 1");
-        }
+            if (options.Producer is not null)
+            {
+                throw new ArgumentException(
+                    "Set either ProducerConfig or Producer, not both: with Producer the exporter reuses the application's producer and its configuration.",
+                    nameof(options));
+            }
 
-        if (options.MaxBufferedBytes < 1)
-        {
-            throw Invalid(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, "must be at least 1");
-        }
-
-        IReadOnlyDictionary<string, string>? config = null;
-        if (options.ProducerConfig is not null)
-        {
             var merged = new Dictionary<string, string>(ExporterDefaults.Producer, StringComparer.Ordinal);
             foreach (var (key, value) in options.ProducerConfig)
             {
                 merged[key] = value;
             }
 
-            config = merged;
+            // librdkafka would start without brokers and retry forever; say it now instead.
+            var servers = merged.GetValueOrDefault("bootstrap.servers") ?? merged.GetValueOrDefault("metadata.broker.list");
+            Require(!string.IsNullOrWhiteSpace(servers), "ProducerConfig[bootstrap.servers]", servers, "the brokers to connect to are required, for example 'localhost:9092'");
+            return merged;
         }
 
-        var maxMessageBytes = options.MaxMessageBytes ?? MessageMaxBytesOf(config);
-        if (maxMessageBytes < 1)
+        private RestartBackoffSettings Restart()
         {
-            throw Invalid(nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
+            Require(options.RestartMinBackoff > TimeSpan.Zero, nameof(options.RestartMinBackoff), options.RestartMinBackoff, "must be positive");
+            Require(options.RestartMaxBackoff >= options.RestartMinBackoff, nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, $"must be at least {keyName(nameof(options.RestartMinBackoff))} ({options.RestartMinBackoff})");
+            Require(double.IsFinite(options.RestartRandomFactor) && options.RestartRandomFactor >= 0, nameof(options.RestartRandomFactor), options.RestartRandomFactor, "must be zero or more");
+            Require(options.MaxRestarts >= 0, nameof(options.MaxRestarts), options.MaxRestarts, "must be zero or more");
+            Require(options.MaxRestartsWithin > TimeSpan.Zero, nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, "must be positive");
+            return new RestartBackoffSettings(options.RestartMinBackoff, options.RestartMaxBackoff, options.RestartRandomFactor, options.MaxRestarts, options.MaxRestartsWithin);
         }
 
-        if (options.FlushTimeout <= TimeSpan.Zero)
+        private int MessageMaxBytesOf(Dictionary<string, string>? config)
         {
-            throw Invalid(nameof(options.FlushTimeout), options.FlushTimeout, "must be positive");
+            if (config is null || !config.TryGetValue("message.max.bytes", out var text))
+            {
+                return ExporterDefaults.LibrdkafkaMessageMaxBytes;
+            }
+
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw Invalid("ProducerConfig[message.max.bytes]", text, "must be a whole number of bytes");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ShutdownPhase))
+        private void Require(bool condition, string key, object? value, string problem)
         {
-            throw Invalid(nameof(options.ShutdownPhase), options.ShutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
+            if (!condition)
+            {
+                throw Invalid(key, value, problem);
+            }
         }
 
-        return new KafkaExporterSettings(
-            options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes, options.FlushTimeout, options.ShutdownPhase, RestartOf(options));
+        private ArgumentException Invalid(string key, object? value, string problem) =>
+            new($"Kafka exporter option {keyName(key)} = '{value}' is invalid: {problem}.", keyName(key));
     }
-
-    private static RestartBackoffSettings RestartOf(KafkaExporterOptions options)
-    {
-        if (options.RestartMinBackoff <= TimeSpan.Zero)
-        {
-            throw Invalid(nameof(options.RestartMinBackoff), options.RestartMinBackoff, "must be positive");
-        }
-
-        if (options.RestartMaxBackoff < options.RestartMinBackoff)
-        {
-            throw Invalid(nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, $"must be at least RestartMinBackoff ({options.RestartMinBackoff})");
-        }
-
-        if (!double.IsFinite(options.RestartRandomFactor) || options.RestartRandomFactor < 0)
-        {
-            throw Invalid(nameof(options.RestartRandomFactor), options.RestartRandomFactor, "must be zero or more");
-        }
-
-        if (options.MaxRestarts < 0)
-        {
-            throw Invalid(nameof(options.MaxRestarts), options.MaxRestarts, "must be zero or more");
-        }
-
-        if (options.MaxRestartsWithin <= TimeSpan.Zero)
-        {
-            throw Invalid(nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, "must be positive");
-        }
-
-        return new RestartBackoffSettings(options.RestartMinBackoff, options.RestartMaxBackoff, options.RestartRandomFactor, options.MaxRestarts, options.MaxRestartsWithin);
-    }
-
-    private static int MessageMaxBytesOf(IReadOnlyDictionary<string, string>? config)
-    {
-        if (config is null || !config.TryGetValue("message.max.bytes", out var text))
-        {
-            return ExporterDefaults.LibrdkafkaMessageMaxBytes;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Invalid("ProducerConfig[message.max.bytes]", text, "must be a whole number of bytes");
-    }
-
-    private static ArgumentException Invalid(string key, object? value, string problem) =>
-        new($"Kafka exporter option {key} = '{value}' is invalid: {problem}.", key);
 }

@@ -75,7 +75,7 @@ public sealed class KafkaExporterOptionsTests
         var error = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions
         {
             Topic = "t",
-            ProducerConfig = new Dictionary<string, string> { ["message.max.bytes"] = "lots" },
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["message.max.bytes"] = "lots" },
         }.Validate());
 
         Assert.Contains("ProducerConfig[message.max.bytes] = 'lots'", error.Message, StringComparison.Ordinal);

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace FlowTracker.Kafka.Actors.Settings;
+
+/// <summary>
+/// The exporter's HOCON: the embedded reference (hocon/flowtracker-kafka.conf), reading options from a
+/// configuration, and rendering options back to HOCON for Akka.Hosting to prepend.
+/// </summary>
+internal static class KafkaExporterHocon
+{
+    public const string Section = "flowtracker.kafka-exporter";
+    public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
+    public const string BootstrapServersVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS";
+
+    /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets kafka-clients."sasl.password": secrets stay out of files.</summary>
+    public const string ClientPropertyPrefix = "FLOWTRACKER_KAFKA_CLIENT_";
+    private const string KafkaClients = "kafka-clients";
+
+    /// <summary>Option property → its key under <see cref="Section"/>; errors name the key the user wrote.</summary>
+    private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
+    {
+        [nameof(KafkaExporterOptions.Topic)] = "topic",
+        [nameof(KafkaExporterOptions.MaxBufferedTraces)] = "max-buffered-traces",
+        [nameof(KafkaExporterOptions.MaxBufferedBytes)] = "max-buffered-bytes",
+        [nameof(KafkaExporterOptions.MaxMessageBytes)] = "max-message-bytes",
+        [nameof(KafkaExporterOptions.FlushTimeout)] = "flush-timeout",
+        [nameof(KafkaExporterOptions.ShutdownPhase)] = "shutdown-phase",
+        [nameof(KafkaExporterOptions.Dispatcher)] = "dispatcher",
+        [nameof(KafkaExporterOptions.RestartMinBackoff)] = "restart.min-backoff",
+        [nameof(KafkaExporterOptions.RestartMaxBackoff)] = "restart.max-backoff",
+        [nameof(KafkaExporterOptions.RestartRandomFactor)] = "restart.random-factor",
+        [nameof(KafkaExporterOptions.MaxRestarts)] = "restart.max-restarts",
+        [nameof(KafkaExporterOptions.MaxRestartsWithin)] = "restart.max-restarts-within",
+    };
+
+    /// <summary>The reference configuration, embedded from hocon/flowtracker-kafka.conf.</summary>
+    public static Config Reference { get; } = LoadReference();
+
+    /// <summary>The full HOCON path of an option, for error messages.</summary>
+    public static string KeyPath(string option)
+    {
+        if (Keys.TryGetValue(option, out var key))
+        {
+            return $"{Section}.{key}";
+        }
+
+        // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.kafka-clients."linger.ms"
+        return option.StartsWith("ProducerConfig[", StringComparison.Ordinal)
+            ? $"{Section}.{KafkaClients}.\"{option["ProducerConfig[".Length..^1]}\""
+            : option;
+    }
+
+    /// <summary>
+    /// Reads the options under <see cref="Section"/> of <paramref name="config"/>, over the reference
+    /// defaults, then applies the documented environment variables.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value cannot be read as its type; the message names the key path and the value.</exception>
+    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment)
+    {
+        var section = config.GetConfig(Section).SafeWithFallback(Reference.GetConfig(Section));
+        var options = new KafkaExporterOptions
+        {
+            Topic = Get(section, nameof(KafkaExporterOptions.Topic), static (c, k) => c.GetString(k)),
+            MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), static (c, k) => c.GetInt(k)),
+            MaxBufferedBytes = Get(section, nameof(KafkaExporterOptions.MaxBufferedBytes), static (c, k) => c.GetByteSize(k) ?? throw new FormatException("not a byte size")),
+            MaxMessageBytes = Get(section, nameof(KafkaExporterOptions.MaxMessageBytes), static (c, k) => c.GetString(k) == "auto" ? (int?)null : c.GetInt(k)),
+            FlushTimeout = Get(section, nameof(KafkaExporterOptions.FlushTimeout), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
+            ShutdownPhase = Get(section, nameof(KafkaExporterOptions.ShutdownPhase), static (c, k) => c.GetString(k)),
+            Dispatcher = Get(section, nameof(KafkaExporterOptions.Dispatcher), static (c, k) => c.GetString(k)),
+            RestartMinBackoff = Get(section, nameof(KafkaExporterOptions.RestartMinBackoff), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
+            RestartMaxBackoff = Get(section, nameof(KafkaExporterOptions.RestartMaxBackoff), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
+            RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), static (c, k) => c.GetDouble(k)),
+            MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), static (c, k) => c.GetInt(k)),
+            MaxRestartsWithin = Get(section, nameof(KafkaExporterOptions.MaxRestartsWithin), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
+            ProducerConfig = KafkaClientsOf(section),
+        };
+
+        foreach (var (name, value) in environment)
+        {
+            if (name.StartsWith(ClientPropertyPrefix, StringComparison.Ordinal) && name.Length > ClientPropertyPrefix.Length)
+            {
+                options.ProducerConfig[name[ClientPropertyPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = value;
+            }
+        }
+
+        if (environment.GetValueOrDefault(TopicVariable) is { Length: > 0 } topic)
+        {
+            options.Topic = topic;
+        }
+
+        if (environment.GetValueOrDefault(BootstrapServersVariable) is { Length: > 0 } servers)
+        {
+            options.ProducerConfig["bootstrap.servers"] = servers;
+        }
+
+        return options;
+    }
+
+    /// <summary>This process's environment variables.</summary>
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The options that differ from the defaults, as HOCON, so that Akka.Hosting can prepend them over
+    /// the application's own HOCON: an option left at its default never hides a value set in HOCON.
+    /// </summary>
+    public static Config Render(KafkaExporterOptions options)
+    {
+        var defaults = new KafkaExporterOptions();
+        var text = new StringBuilder();
+        void Line(string option, object? value, object? @default, bool quote = false)
+        {
+            if (value is not null && !Equals(value, @default))
+            {
+                var rendered = value switch
+                {
+                    TimeSpan t => $"{t.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms",
+                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                    _ => value.ToString(),
+                };
+                text.Append(CultureInfo.InvariantCulture, $"{Section}.{Keys[option]} = {(quote ? Quote(rendered!) : rendered)}\n");
+            }
+        }
+
+        Line(nameof(options.Topic), options.Topic, defaults.Topic, quote: true);
+        Line(nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, defaults.MaxBufferedTraces);
+        Line(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, defaults.MaxBufferedBytes);
+        Line(nameof(options.MaxMessageBytes), options.MaxMessageBytes, defaults.MaxMessageBytes);
+        Line(nameof(options.FlushTimeout), options.FlushTimeout, defaults.FlushTimeout);
+        Line(nameof(options.ShutdownPhase), options.ShutdownPhase, defaults.ShutdownPhase, quote: true);
+        Line(nameof(options.Dispatcher), options.Dispatcher, defaults.Dispatcher, quote: true);
+        Line(nameof(options.RestartMinBackoff), options.RestartMinBackoff, defaults.RestartMinBackoff);
+        Line(nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, defaults.RestartMaxBackoff);
+        Line(nameof(options.RestartRandomFactor), options.RestartRandomFactor, defaults.RestartRandomFactor);
+        Line(nameof(options.MaxRestarts), options.MaxRestarts, defaults.MaxRestarts);
+        Line(nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, defaults.MaxRestartsWithin);
+        foreach (var (key, value) in options.ProducerConfig ?? new Dictionary<string, string>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Section}.{KafkaClients}.{Quote(key)} = {Quote(value)}\n");
+        }
+
+        return ConfigurationFactory.ParseString(text.ToString());
+    }
+
+    private static T Get<T>(Config section, string option, Func<Config, string, T> read)
+    {
+        var key = Keys[option];
+        try
+        {
+            return read(section, key);
+        }
+#pragma warning disable CA1031 // Akka's HOCON throws many types for a bad value; each becomes one clear error.
+        catch (Exception ex)
+        {
+            string? raw;
+            try
+            {
+                raw = section.GetString(key);
+            }
+            catch (Exception)
+            {
+                raw = "(not a single value)";
+            }
+#pragma warning restore CA1031
+
+            throw new ArgumentException($"Kafka exporter option {Section}.{key} = '{raw}' is invalid: it cannot be read as {Describe(typeof(T))}.", $"{Section}.{key}", ex);
+        }
+    }
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(TimeSpan) => "a duration (for example 10s, 500ms, 5m)",
+        _ when type == typeof(long) => "a byte size (for example 128MiB)",
+        _ when type == typeof(int) || type == typeof(int?) => "a whole number",
+        _ when type == typeof(double) => "a number",
+        _ => "a string",
+    };
+
+    /// <summary>The kafka-clients block, dotted keys kept whole whether quoted or written as nested objects.</summary>
+    private static Dictionary<string, string> KafkaClientsOf(Config section)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (section.HasPath(KafkaClients))
+        {
+            Flatten(section.GetValue(KafkaClients).GetObject(), prefix: string.Empty, properties);
+        }
+
+        return properties;
+    }
+
+    private static void Flatten(HoconObject block, string prefix, Dictionary<string, string> into)
+    {
+        foreach (var (key, value) in block.Items)
+        {
+            var name = prefix + key;
+            if (value.IsObject())
+            {
+                Flatten(value.GetObject(), name + ".", into);
+            }
+            else if (value.IsString())
+            {
+                into[name] = value.GetString();
+            }
+            else
+            {
+                throw new ArgumentException($"Kafka exporter option {Section}.{KafkaClients}.\"{name}\" is invalid: librdkafka properties are single values.", name);
+            }
+        }
+    }
+
+    private static string Quote(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static Config LoadReference()
+    {
+        using var stream = typeof(KafkaExporterHocon).Assembly.GetManifestResourceStream("FlowTracker.Kafka.Actors.flowtracker-kafka.conf")
+            ?? throw new InvalidOperationException("The reference HOCON is not embedded in FlowTracker.Kafka.Actors.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}
