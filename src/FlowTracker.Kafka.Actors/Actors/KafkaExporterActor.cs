@@ -65,9 +65,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
     {
         _exporter.Bind(Self, Context.System);
         StartStream();
-        _log.Info("FlowTracker Kafka exporter started: topic {0}, {1} producer, buffer {2} traces / {3} bytes, flush timeout {4}, shutdown phase {5}.",
-            _settings.Topic, _settings.OwnsProducer ? "owned" : "application's", _settings.MaxBufferedTraces, _settings.MaxBufferedBytes,
-            _settings.FlushTimeout, _settings.ShutdownPhase);
+        _log.Info("FlowTracker Kafka exporter started: {0}", SettingsDescription.Describe(_settings));
     }
 
     protected override void PreRestart(Exception reason, object message)
