@@ -40,6 +40,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
         _settings = settings;
+        Metrics = new ExporterMetrics(_counters, settings.Topic);
         var props = Props.Create(() => new KafkaExporterActor(_settings, _counters, this));
         Props = settings.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
@@ -56,6 +57,8 @@ public sealed class KafkaTraceExporter : ITraceExporter
     internal bool IsIntakeOpen => _intakeOpen;
 
     internal ExporterCounters Counters => _counters;
+
+    internal ExporterMetrics Metrics { get; }
 
     internal KafkaExporterSettings Settings => _settings;
 

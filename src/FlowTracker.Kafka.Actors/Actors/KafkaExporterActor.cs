@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -38,7 +39,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _settings = settings;
         _counters = counters;
         _exporter = exporter;
-        _ledger = new DeliveryLedger(counters, _log, settings.Topic, exporter.Time);
+        _ledger = new DeliveryLedger(counters, exporter.Metrics, _log, settings.Topic, exporter.Time);
 
         Receive<Trace>(Accept);
         Receive<GetExporterStats>(_ => Sender.Tell(_counters.Snapshot()));
@@ -173,7 +174,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        Offer(new OutgoingRecord(key, value, size));
+        Offer(new OutgoingRecord(key, value, size, Stopwatch.GetTimestamp()));
     }
 
     private void Offer(OutgoingRecord record)

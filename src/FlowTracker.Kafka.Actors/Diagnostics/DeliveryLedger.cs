@@ -1,5 +1,6 @@
 using Akka.Event;
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Stages;
 using Error = Confluent.Kafka.Error;
 
 namespace FlowTracker.Kafka.Actors.Diagnostics;
@@ -8,11 +9,17 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// Where the producer stage settles each record and reports on its producer: the counters, the
 /// rate-limited delivery error log, and the log lines an operator needs when a producer dies.
 /// </summary>
-internal sealed class DeliveryLedger(ExporterCounters counters, ILoggingAdapter log, string topic, TimeProvider time)
+internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
     private readonly DeliveryErrorLog _errors = new(log, topic, time);
 
-    public void Delivered(long reservedBytes) => counters.Delivered(reservedBytes);
+    public void Delivered(OutgoingRecord record)
+    {
+        counters.Delivered(record.ReservedBytes);
+        metrics.Delivered(record.AcceptedAt);
+    }
+
+    public void InFlight(int records) => counters.SetInFlight(records);
 
     public void Failed(ErrorCode error, long reservedBytes)
     {

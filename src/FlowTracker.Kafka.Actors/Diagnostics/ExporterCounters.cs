@@ -22,6 +22,7 @@ internal sealed class ExporterCounters
     private long _restarts;
     private long _possibleDuplicates;
     private string? _producerFailure;
+    private long _inFlight;
 
     /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
     public bool TryAccept(long maxPending)
@@ -116,6 +117,11 @@ internal sealed class ExporterCounters
             _producerFailure = failure;
         }
     }
+
+    /// <summary>Records handed to librdkafka and not yet reported on, as the producer sink last saw them.</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    public void SetInFlight(long records) => Interlocked.Exchange(ref _inFlight, records);
 
     public ExporterStats Snapshot()
     {

@@ -206,6 +206,7 @@ internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<O
                 Pull(_stage.In);
             }
 
+            Ledger.InFlight(_inFlight.Count);
             CompleteIfDone();
         }
 
@@ -257,7 +258,7 @@ internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<O
 
             if (report.Error == ErrorCode.NoError)
             {
-                Ledger.Delivered(entry.Record.ReservedBytes);
+                Ledger.Delivered(entry.Record);
             }
             else if (entry.Generation != _generation || _producerDead || report.Error == ErrorCode.Local_Fatal)
             {
@@ -375,6 +376,7 @@ internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<O
             var records = _backlog.Concat(_inFlight.OrderBy(f => f.Key).Select(f => f.Value.Record)).ToList();
             _backlog.Clear();
             _inFlight.Clear();
+            Ledger.InFlight(0);
             return records;
         }
 
