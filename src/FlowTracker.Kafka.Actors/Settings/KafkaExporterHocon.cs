@@ -48,9 +48,12 @@ internal static class KafkaExporterHocon
         }
 
         // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.kafka-clients."linger.ms"
-        return option.StartsWith("ProducerConfig[", StringComparison.Ordinal)
-            ? $"{Section}.{KafkaClients}.\"{option["ProducerConfig[".Length..^1]}\""
-            : option;
+        if (option.StartsWith("ProducerConfig[", StringComparison.Ordinal))
+        {
+            return $"{Section}.{KafkaClients}.\"{option["ProducerConfig[".Length..^1]}\"";
+        }
+
+        return option == nameof(KafkaExporterOptions.ProducerConfig) ? $"{Section}.{KafkaClients}" : option;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Diagnostics;
 
 namespace FlowTracker.Kafka.Actors.Settings;
 
@@ -76,6 +77,13 @@ internal sealed record KafkaExporterSettings(
             // librdkafka would start without brokers and retry forever; say it now instead.
             var servers = merged.GetValueOrDefault("bootstrap.servers") ?? merged.GetValueOrDefault("metadata.broker.list");
             Require(!string.IsNullOrWhiteSpace(servers), "ProducerConfig[bootstrap.servers]", servers, "the brokers to connect to are required, for example 'localhost:9092'");
+            if (LibrdkafkaCheck.Rejection(merged) is var (problem, property))
+            {
+                throw property is not null && merged.TryGetValue(property, out var value)
+                    ? Invalid($"ProducerConfig[{property}]", value, $"librdkafka rejects it: {problem}")
+                    : new ArgumentException($"Kafka exporter option {keyName("ProducerConfig")} is invalid: librdkafka rejects it: {problem}.", keyName("ProducerConfig"));
+            }
+
             return merged;
         }
 
@@ -109,7 +117,13 @@ internal sealed record KafkaExporterSettings(
             }
         }
 
-        private ArgumentException Invalid(string key, object? value, string problem) =>
-            new($"Kafka exporter option {keyName(key)} = '{value}' is invalid: {problem}.", keyName(key));
+        private ArgumentException Invalid(string key, object? value, string problem)
+        {
+            // Error messages end up in logs: a secret's value is never part of one.
+            var shown = key.StartsWith("ProducerConfig[", StringComparison.Ordinal) && SettingsDescription.IsSecret(key["ProducerConfig[".Length..^1])
+                ? SettingsDescription.Redacted
+                : value;
+            return new($"Kafka exporter option {keyName(key)} = '{shown}' is invalid: {problem}.", keyName(key));
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class StartupLogTests : TestKit
             o.ProducerConfig["sasl.username"] = "exporter";
             o.ProducerConfig["sasl.password"] = Password;
             o.ProducerConfig["sasl.oauthbearer.client.secret"] = OAuthSecret;
-            o.ProducerConfig["my.plugin.secret.token"] = CustomSecret;
+            o.ProducerConfig["ssl.key.password"] = CustomSecret;
             o.FlushTimeout = TimeSpan.FromSeconds(1);
         });
 
@@ -37,7 +37,7 @@ public sealed class StartupLogTests : TestKit
         Assert.Contains("acks=all", started, StringComparison.Ordinal);
         Assert.Contains("sasl.username=exporter", started, StringComparison.Ordinal);
         Assert.Contains($"sasl.password={SettingsDescription.Redacted}", started, StringComparison.Ordinal);
-        Assert.Contains($"my.plugin.secret.token={SettingsDescription.Redacted}", started, StringComparison.Ordinal);
+        Assert.Contains($"ssl.key.password={SettingsDescription.Redacted}", started, StringComparison.Ordinal);
         Assert.Contains($"librdkafka={Confluent.Kafka.Library.VersionString}", started, StringComparison.Ordinal);
         Assert.Contains(everything, line => line.Contains("exporter stopped", StringComparison.Ordinal));
         Assert.All(everything, line =>

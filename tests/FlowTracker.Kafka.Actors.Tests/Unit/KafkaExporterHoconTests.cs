@@ -57,6 +57,7 @@ public sealed class KafkaExporterHoconTests
                 "bootstrap.servers" = "k1:9092,k2:9092"
                 linger.ms = 5
                 acks = "1"
+                "enable.idempotence" = false
               }
             }
             """);
@@ -109,6 +110,8 @@ public sealed class KafkaExporterHoconTests
     [InlineData("restart.max-backoff = 10ms", "flowtracker.kafka-exporter.restart.max-backoff = '00:00:00.0100000' is invalid: must be at least flowtracker.kafka-exporter.restart.min-backoff")]
     [InlineData("topic = \"\"", "flowtracker.kafka-exporter.topic = '' is invalid")]
     [InlineData("kafka-clients { \"message.max.bytes\" = big }", "flowtracker.kafka-exporter.kafka-clients.\"message.max.bytes\" = 'big' is invalid")]
+    [InlineData("kafka-clients { \"lingerr.ms\" = 5 }", "flowtracker.kafka-exporter.kafka-clients.\"lingerr.ms\" = '5' is invalid: librdkafka rejects it: No such configuration property")]
+    [InlineData("kafka-clients { \"acks\" = 1 }", "flowtracker.kafka-exporter.kafka-clients is invalid: librdkafka rejects it: `acks` must be set to `all` when `enable.idempotence` is true")]
     public void InvalidHoconValue_Rejected_NamingTheKeyPathAndTheValue(string line, string expected)
     {
         var config = ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ {line} }}")

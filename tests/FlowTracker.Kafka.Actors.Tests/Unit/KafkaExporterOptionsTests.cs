@@ -60,12 +60,13 @@ public sealed class KafkaExporterOptionsTests
         var settings = new KafkaExporterOptions
         {
             Topic = "t",
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["acks"] = "1", ["message.max.bytes"] = "2000" },
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["acks"] = "1", ["enable.idempotence"] = "false", ["message.max.bytes"] = "2000" },
         }.Validate();
 
         Assert.Equal("1", settings.ProducerConfig!["acks"]);
         Assert.Equal("murmur2_random", settings.ProducerConfig["partitioner"]);
-        Assert.Equal("true", settings.ProducerConfig["enable.idempotence"]);
+        Assert.Equal("false", settings.ProducerConfig["enable.idempotence"]);
+        Assert.Equal("lz4", settings.ProducerConfig["compression.type"]);
         Assert.Equal(2000, settings.MaxMessageBytes);
     }
 
@@ -113,5 +114,24 @@ public sealed class KafkaExporterOptionsTests
         Assert.Equal(new RestartBackoffSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, 10, TimeSpan.FromMinutes(5)), settings.Restart);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.FlushTimeout);
         Assert.Equal("service-stop", settings.ShutdownPhase);
+    }
+
+    [Fact]
+    public void PropertyLibrdkafkaRejects_NamedWithItsValue_UnlessTheValueIsASecret()
+    {
+        var unknown = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions
+        {
+            Topic = "t",
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["lingerr.ms"] = "5" },
+        }.Validate());
+        var secret = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions
+        {
+            Topic = "t",
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092", ["vendor.api.secret"] = "do-not-show" },
+        }.Validate());
+
+        Assert.Contains("ProducerConfig[lingerr.ms] = '5' is invalid: librdkafka rejects it: No such configuration property", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("ProducerConfig[vendor.api.secret] = '[redacted]' is invalid", secret.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("do-not-show", secret.Message, StringComparison.Ordinal);
     }
 }
