@@ -60,6 +60,9 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     internal ExporterMetrics Metrics { get; }
 
+    /// <summary>Whether the actor stopped for good.</summary>
+    internal bool IsStopped => _stopped.Task.IsCompleted;
+
     internal KafkaExporterSettings Settings => _settings;
 
     /// <summary>Records a failed stream held, kept across the actor's restarts for the next stream to send first.</summary>

@@ -21,6 +21,8 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
 
     public void InFlight(int records) => counters.SetInFlight(records);
 
+    public void BrokersUnreachable() => counters.BrokersUnreachable();
+
     public void Failed(ErrorCode error, long reservedBytes)
     {
         // librdkafka uses the broker's MsgSizeTooLarge for its own pre-send size check too.
@@ -41,7 +43,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
 
     public void ProducerRestarting(Error error, int restart, int maxRestarts, TimeSpan delay)
     {
-        counters.ProducerRestarted();
+        counters.ProducerRestarted(time.GetUtcNow());
         log.Warning(
             "FlowTracker Kafka exporter: the producer hit fatal error {0} ({1}); a new producer starts in {2:0.###} s (restart {3} of at most {4} within the window).",
             error.Code, error.Reason, delay.TotalSeconds, restart, maxRestarts);

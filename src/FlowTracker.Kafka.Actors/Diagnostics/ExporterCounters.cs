@@ -23,6 +23,8 @@ internal sealed class ExporterCounters
     private long _possibleDuplicates;
     private string? _producerFailure;
     private long _inFlight;
+    private bool _brokersUnreachable;
+    private DateTimeOffset? _lastRestart;
 
     /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
     public bool TryAccept(long maxPending)
@@ -80,6 +82,7 @@ internal sealed class ExporterCounters
         lock (_gate)
         {
             _delivered++;
+            _brokersUnreachable = false;
             Settle(reservedBytes);
         }
     }
@@ -93,11 +96,21 @@ internal sealed class ExporterCounters
         }
     }
 
-    public void ProducerRestarted()
+    public void ProducerRestarted(DateTimeOffset at)
     {
         lock (_gate)
         {
             _restarts++;
+            _lastRestart = at;
+        }
+    }
+
+    /// <summary>librdkafka reported every broker down; the next delivery clears it.</summary>
+    public void BrokersUnreachable()
+    {
+        lock (_gate)
+        {
+            _brokersUnreachable = true;
         }
     }
 
@@ -133,6 +146,8 @@ internal sealed class ExporterCounters
                 ProducerRestarts = _restarts,
                 PossibleDuplicates = _possibleDuplicates,
                 ProducerFailure = _producerFailure,
+                BrokersUnreachable = _brokersUnreachable,
+                LastProducerRestart = _lastRestart,
             };
         }
     }

@@ -35,6 +35,12 @@ public sealed record ExporterStats(
     /// </summary>
     public string? ProducerFailure { get; init; }
 
+    /// <summary>Whether librdkafka last reported every broker down, with no delivery since (an owned producer's view).</summary>
+    public bool BrokersUnreachable { get; init; }
+
+    /// <summary>When a producer was last rebuilt after a fatal error; <see langword="null"/> if never.</summary>
+    public DateTimeOffset? LastProducerRestart { get; init; }
+
     /// <summary>All dropped traces.</summary>
     public long Dropped => DroppedByReason.Values.Sum();
 

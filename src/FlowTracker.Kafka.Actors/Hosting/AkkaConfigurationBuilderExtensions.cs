@@ -9,6 +9,13 @@ namespace Akka.Hosting;
 public static class AkkaConfigurationBuilderExtensions
 {
     /// <summary>
+    /// The name of the exporter's health check (tags <c>flowtracker</c>, <c>kafka</c>, and Akka.Hosting's <c>akka.net</c>):
+    /// unhealthy when it cannot send (stopped, an application's producer dead, the restart budget spent); degraded when
+    /// no broker is reachable, the buffer is 80% full or a producer was rebuilt in the last minute; healthy otherwise.
+    /// </summary>
+    public const string HealthCheckName = "flowtracker-kafka-exporter";
+
+    /// <summary>
     /// Adds the exporter configured entirely by HOCON (<c>flowtracker.kafka-exporter</c>, see hocon/flowtracker-kafka.conf)
     /// and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c> and <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>.
     /// </summary>
@@ -46,6 +53,14 @@ public static class AkkaConfigurationBuilderExtensions
             registry.Register<FlowTrackerKafkaExporter>(exporter.Actor!);
             HostedExporters.Add(system, exporter);
         });
+        builder.WithHealthCheck(
+            HealthCheckName,
+            (system, _, _) =>
+            {
+                var exporter = HostedExporters.Of(system);
+                return Task.FromResult(ExporterHealth.Evaluate(exporter.Stats, exporter.Settings, exporter.IsStopped, exporter.Time.GetUtcNow()));
+            },
+            tags: ["flowtracker", "kafka"]);
         return builder;
     }
 }

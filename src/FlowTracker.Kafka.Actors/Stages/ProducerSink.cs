@@ -293,6 +293,11 @@ internal sealed class ProducerSink : GraphStageWithMaterializedValue<SinkShape<O
             else
             {
                 // Transient (brokers down, timeouts): librdkafka retries on its own; this is for the operator.
+                if (error.Code == ErrorCode.Local_AllBrokersDown)
+                {
+                    Ledger.BrokersUnreachable();
+                }
+
                 _stage._log.Warning("FlowTracker Kafka exporter: producer error {0}: {1}", error.Code, error.Reason);
             }
         }

@@ -6,7 +6,9 @@ using FlowTracker.Kafka.Actors.Actors;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Testing;
+using FlowTracker.Kafka.Testing.Tests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
@@ -71,6 +73,30 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         await host.StopAsync().WaitAsync(Patience);
     }
 
+    [FaultInjectionFact]
+    public async Task HealthCheck_HealthyThenDegradedWhileBrokersAreDown_ThenHealthyAgain()
+    {
+        await using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic("hosting-health");
+        using var host = await StartHostAsync(builder => builder.WithFlowTrackerKafkaExporter(ExporterOptions.For(cluster.BootstrapServers, "hosting-health", o =>
+            o.ProducerConfig!["reconnect.backoff.max.ms"] = "500")));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var exporter = host.Services.GetRequiredService<ITraceExporter>();
+        exporter.ExportCheckouts("healthy", 5);
+        await AwaitAssertAsync(async () => Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status), Patience);
+
+        cluster.SetAllBrokersDown();
+        exporter.ExportCheckouts("waiting", 5);
+        await AwaitAssertAsync(async () => Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync()).Status), Patience);
+        var degraded = (await health.CheckHealthAsync()).Entries[AkkaConfigurationBuilderExtensions.HealthCheckName];
+
+        cluster.SetAllBrokersUp();
+        await AwaitAssertAsync(async () => Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status), Patience);
+        Assert.Contains("no Kafka broker is reachable", degraded.Description, StringComparison.Ordinal);
+        await host.StopAsync().WaitAsync(Patience);
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
+    }
+
     [Fact]
     public async Task InvalidHoconValue_HostStartFails_NamingTheKeyPathAndValue()
     {
@@ -110,6 +136,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         var host = new HostBuilder()
             .ConfigureServices(services =>
             {
+                services.AddHealthChecks();
                 services.AddAkka("hosting", (builder, _) => configure(builder));
 
                 // The one documented line that gives FlowTracker (middleware, tracer) the exporter.
