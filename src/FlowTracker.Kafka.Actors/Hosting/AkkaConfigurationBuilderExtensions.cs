@@ -2,6 +2,7 @@ using Akka.Actor;
 using FlowTracker.Kafka.Actors;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Actors.Settings;
+using Microsoft.Extensions.Configuration;
 
 namespace Akka.Hosting;
 
@@ -29,6 +30,24 @@ public static class AkkaConfigurationBuilderExtensions
         var options = new KafkaExporterOptions();
         configure(options);
         return builder.WithFlowTrackerKafkaExporter(options);
+    }
+
+    /// <summary>
+    /// Adds the exporter configured by a Microsoft.Extensions.Configuration section (appsettings.json, environment
+    /// variables): the keys of the reference HOCON, spelled either way (<c>max-buffered-traces</c> or
+    /// <c>MaxBufferedTraces</c>, <c>restart:min-backoff</c>, <c>kafka-clients:bootstrap.servers</c>); durations as
+    /// <c>10s</c> or <c>00:00:10</c>. The section wins over HOCON; the environment variables of the HOCON-only overload win over it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is unknown or a value invalid; the message names the configuration key path and the value.</exception>
+    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
+
+        // Checked here, where the values still have the names the user wrote them under.
+        KafkaExporterHocon.Read(hocon, KafkaExporterHocon.ProcessEnvironment()).Validate(keyName);
+        builder.AddHocon(hocon, HoconAddMode.Prepend);
+        return builder.WithFlowTrackerKafkaExporter();
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ internal static class KafkaExporterHocon
         [nameof(KafkaExporterOptions.MaxRestartsWithin)] = "restart.max-restarts-within",
     };
 
+    /// <summary>Option property → its key under <see cref="Section"/> (<c>restart.min-backoff</c>).</summary>
+    public static IReadOnlyDictionary<string, string> OptionKeys => Keys;
+
     /// <summary>The reference configuration, embedded from hocon/flowtracker-kafka.conf.</summary>
     public static Config Reference { get; } = LoadReference();
 
@@ -215,7 +218,7 @@ internal static class KafkaExporterHocon
         }
     }
 
-    private static string Quote(string text) =>
+    public static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static Config LoadReference()

@@ -7,6 +7,7 @@ using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -95,6 +96,26 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         Assert.Contains("no Kafka broker is reachable", degraded.Description, StringComparison.Ordinal);
         await host.StopAsync().WaitAsync(Patience);
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
+    }
+
+    [Fact]
+    public async Task ConfigurationSection_AsFromAppSettingsJson_DeliversTraces()
+    {
+        var topic = await fixture.NewTopicAsync("hosting-iconfiguration");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FlowTracker:KafkaExporter:Topic"] = topic,
+            ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:05",
+            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = fixture.Cluster.BootstrapServers,
+        }).Build();
+        using var host = await StartHostAsync(builder => builder.WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter")));
+
+        var exporter = host.Services.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter();
+        exporter.ExportCheckouts("configured", 20);
+        await host.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), exporter.Settings.FlushTimeout);
+        Assert.Equal(20, exporter.Stats.Delivered);
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace FlowTracker.Kafka.Actors.Settings;
+
+/// <summary>
+/// The exporter's settings from a Microsoft.Extensions.Configuration section (appsettings.json, environment
+/// variables, ...): the same keys as the HOCON, in either spelling (<c>max-buffered-traces</c> or
+/// <c>MaxBufferedTraces</c>; <c>kafka-clients</c> or <c>KafkaClients</c>), turned into HOCON so that one
+/// reader and one validation serve both. Durations may be HOCON (<c>10s</c>) or .NET (<c>00:00:10</c>).
+/// </summary>
+internal static class KafkaExporterConfiguration
+{
+    private const string KafkaClients = "kafka-clients";
+
+    /// <summary>Normalized key ("maxbufferedtraces", "restart.minbackoff") → option property.</summary>
+    private static readonly Dictionary<string, string> Options = KafkaExporterHocon.OptionKeys
+        .ToDictionary(k => Normalize(k.Value), k => k.Key, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The section as HOCON under <c>flowtracker.kafka-exporter</c>, and how to name an option by the
+    /// configuration key it came from (<c>FlowTracker:KafkaExporter:MaxBufferedTraces</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The section has a key the exporter does not know (a typo, most likely).</exception>
+    public static (Config Hocon, Func<string, string> KeyName) ToHocon(IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var text = new StringBuilder();
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var child in section.GetChildren())
+        {
+            if (Normalize(child.Key) == Normalize(KafkaClients))
+            {
+                origins[nameof(KafkaExporterOptions.ProducerConfig)] = child.Path;
+                foreach (var (name, value) in Leaves(child, prefix: string.Empty))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{KafkaExporterHocon.Section}.{KafkaClients}.{KafkaExporterHocon.Quote(name)} = {KafkaExporterHocon.Quote(value)}\n");
+                    origins[$"ProducerConfig[{name}]"] = $"{child.Path}:{name}";
+                }
+
+                continue;
+            }
+
+            foreach (var (name, value) in Leaves(child, prefix: child.Key + "."))
+            {
+                var path = $"{section.Path}:{name.Replace('.', ':')}";
+                if (!Options.TryGetValue(Normalize(name), out var option))
+                {
+                    throw new ArgumentException(
+                        $"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", KafkaExporterHocon.OptionKeys.Values)}, {KafkaClients}:<librdkafka property>.",
+                        path);
+                }
+
+                var hocon = KafkaExporterHocon.OptionKeys[option];
+                text.Append(CultureInfo.InvariantCulture, $"{KafkaExporterHocon.Section}.{hocon} = {KafkaExporterHocon.Quote(AsHoconValue(value))}\n");
+                origins[option] = path;
+            }
+        }
+
+        var config = ConfigurationFactory.ParseString(text.ToString());
+        return (config, option => origins.TryGetValue(option, out var path) ? path : KafkaExporterHocon.KeyPath(option));
+    }
+
+    private static IEnumerable<(string Name, string Value)> Leaves(IConfigurationSection node, string prefix)
+    {
+        if (node.Value is { } value && !node.GetChildren().Any())
+        {
+            yield return (prefix.Length > 0 && prefix.EndsWith('.') ? prefix[..^1] : prefix, value);
+            yield break;
+        }
+
+        foreach (var child in node.GetChildren())
+        {
+            foreach (var leaf in Leaves(child, prefix + child.Key + "."))
+            {
+                yield return leaf;
+            }
+        }
+    }
+
+    /// <summary>A .NET TimeSpan ("00:00:10") becomes milliseconds HOCON reads; anything else is left as written.</summary>
+    private static string AsHoconValue(string value) =>
+        value.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var duration)
+            ? $"{duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms"
+            : value;
+
+    private static string Normalize(string key) => key.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+}
