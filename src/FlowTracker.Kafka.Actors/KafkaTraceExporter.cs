@@ -116,7 +116,13 @@ public sealed class KafkaTraceExporter : ITraceExporter
     {
         ArgumentNullException.ThrowIfNull(system);
 
-        // Here rather than only in the actor's start, so a phase the system lacks fails this call.
+        // Here rather than only in the actor's start, so a phase or dispatcher the system lacks fails this call.
+        if (_settings.Dispatcher is { } dispatcher && !system.Dispatchers.HasDispatcher(dispatcher))
+        {
+            var key = _settings.KeyName(nameof(KafkaExporterOptions.Dispatcher));
+            throw new ArgumentException($"Kafka exporter option {key} = '{dispatcher}' is invalid: actor system '{system.Name}' has no such dispatcher configured.", key);
+        }
+
         AttachTo(system);
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.

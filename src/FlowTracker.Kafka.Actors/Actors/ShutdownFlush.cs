@@ -29,8 +29,8 @@ internal static class ShutdownFlush
         catch (ArgumentException ex)
         {
             throw new ArgumentException(
-                $"Kafka exporter option ShutdownPhase = '{settings.ShutdownPhase}' is invalid: it is not a CoordinatedShutdown phase of actor system '{system.Name}' (for example 'service-stop').",
-                nameof(settings.ShutdownPhase),
+                $"Kafka exporter option {settings.KeyName(nameof(settings.ShutdownPhase))} = '{settings.ShutdownPhase}' is invalid: it is not a CoordinatedShutdown phase of actor system '{system.Name}' (for example 'service-stop').",
+                settings.KeyName(nameof(settings.ShutdownPhase)),
                 ex);
         }
 

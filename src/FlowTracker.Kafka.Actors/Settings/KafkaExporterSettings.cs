@@ -19,6 +19,9 @@ internal sealed record KafkaExporterSettings(
 {
     public bool OwnsProducer => Producer is null;
 
+    /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
+    public Func<string, string> KeyName { get; init; } = static key => key;
+
     /// <param name="options">What the user asked for.</param>
     /// <param name="keyName">How an error names an option: the property name, or the HOCON key path it came from.</param>
     public static KafkaExporterSettings From(KafkaExporterOptions options, Func<string, string>? keyName = null) =>
@@ -44,7 +47,10 @@ internal sealed record KafkaExporterSettings(
             Require(!string.IsNullOrWhiteSpace(options.ShutdownPhase), nameof(options.ShutdownPhase), options.ShutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
             return new KafkaExporterSettings(
                 options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes,
-                options.FlushTimeout, options.ShutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher);
+                options.FlushTimeout, options.ShutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher)
+            {
+                KeyName = keyName,
+            };
         }
 
         private Dictionary<string, string>? ProducerConfig()

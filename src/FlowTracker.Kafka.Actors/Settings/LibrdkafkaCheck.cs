@@ -25,7 +25,15 @@ internal static partial class LibrdkafkaCheck
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KafkaException)
         {
             var quoted = QuotedName().Match(ex.Message);
-            return (ex.Message, quoted.Success ? quoted.Groups[1].Value : null);
+            var property = quoted.Success ? quoted.Groups[1].Value : null;
+            if (property is not null && !config.ContainsKey(property))
+            {
+                // librdkafka names the canonical property of an alias (compression.type → compression.codec):
+                // find the user's key by the value librdkafka quotes.
+                property = config.FirstOrDefault(p => ex.Message.Contains($"\"{p.Value}\"", StringComparison.Ordinal)).Key ?? property;
+            }
+
+            return (ex.Message, property);
         }
     }
 

@@ -118,17 +118,22 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         Assert.Equal(20, exporter.Stats.Delivered);
     }
 
-    [Fact]
-    public async Task InvalidHoconValue_HostStartFails_NamingTheKeyPathAndValue()
+    [Theory]
+    [InlineData("max-buffered-traces = -5", "flowtracker.kafka-exporter.max-buffered-traces = '-5' is invalid")]
+    [InlineData("shutdown-phase = after-the-party", "flowtracker.kafka-exporter.shutdown-phase = 'after-the-party' is invalid: it is not a CoordinatedShutdown phase")]
+    [InlineData("dispatcher = nowhere", "flowtracker.kafka-exporter.dispatcher = 'nowhere' is invalid: actor system 'hosting' has no such dispatcher")]
+    [InlineData("kafka-clients { \"compression.type\" = zip }", "flowtracker.kafka-exporter.kafka-clients.\"compression.type\" = 'zip' is invalid: librdkafka rejects it")]
+    public async Task InvalidHoconValue_HostStartFails_NamingTheKeyPathAndValue(string line, string expected)
     {
-        var hocon = ConfigurationFactory.ParseString("""
-            flowtracker.kafka-exporter { topic = t, max-buffered-traces = -5, kafka-clients { "bootstrap.servers" = "b:9092" } }
+        var hocon = ConfigurationFactory.ParseString($$"""
+            flowtracker.kafka-exporter { topic = t, kafka-clients { "bootstrap.servers" = "b:9092" } }
+            flowtracker.kafka-exporter { {{line}} }
             """);
 
         var error = await Record.ExceptionAsync(() => StartHostAsync(builder => builder.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter()));
 
         Assert.NotNull(error);
-        Assert.Contains("flowtracker.kafka-exporter.max-buffered-traces = '-5' is invalid", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains(expected, Flatten(error), StringComparison.Ordinal);
     }
 
     [Fact]
