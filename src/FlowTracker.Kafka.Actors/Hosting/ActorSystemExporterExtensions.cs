@@ -7,13 +7,14 @@ namespace Akka.Actor;
 public static class ActorSystemExporterExtensions
 {
     /// <summary>
-    /// The exporter <c>WithFlowTrackerKafkaExporter</c> started in this system. Hand it to FlowTracker with
+    /// The exporter <c>WithFlowTrackerKafkaExporter</c> added to this system (started now if Akka.Hosting has not
+    /// started it yet, so it can be resolved while the application is built). Hand it to FlowTracker with
     /// one line: <c>services.AddSingleton&lt;ITraceExporter&gt;(sp =&gt; sp.GetRequiredService&lt;ActorSystem&gt;().GetFlowTrackerKafkaExporter());</c>
     /// </summary>
     /// <exception cref="InvalidOperationException">No exporter was added to this system.</exception>
     public static KafkaTraceExporter GetFlowTrackerKafkaExporter(this ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return HostedExporters.Of(system);
+        return HostedExporters.GetOrStart(system);
     }
 }

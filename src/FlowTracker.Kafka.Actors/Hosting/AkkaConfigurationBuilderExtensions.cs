@@ -1,5 +1,4 @@
 using Akka.Actor;
-using FlowTracker.Kafka.Actors;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Configuration;
@@ -63,20 +62,15 @@ public static class AkkaConfigurationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        var producer = options.Producer;
         builder.AddHocon(KafkaExporterHocon.Render(options), HoconAddMode.Prepend);
         builder.AddHocon(KafkaExporterHocon.Reference, HoconAddMode.Append);
-        builder.WithActors((system, registry) =>
-        {
-            var exporter = KafkaTraceExporter.Create(system.Settings.Config, producer).StartIn(system);
-            registry.Register<FlowTrackerKafkaExporter>(exporter.Actor!);
-            HostedExporters.Add(system, exporter);
-        });
+        builder.AddSetup(new FlowTrackerKafkaSetup(options.Producer));
+        builder.WithActors((system, registry) => registry.Register<FlowTrackerKafkaExporter>(HostedExporters.GetOrStart(system).Actor!));
         builder.WithHealthCheck(
             HealthCheckName,
             (system, _, _) =>
             {
-                var exporter = HostedExporters.Of(system);
+                var exporter = HostedExporters.GetOrStart(system);
                 return Task.FromResult(ExporterHealth.Evaluate(exporter.Stats, exporter.Settings, exporter.IsStopped, exporter.Time.GetUtcNow()));
             },
             tags: ["flowtracker", "kafka"]);

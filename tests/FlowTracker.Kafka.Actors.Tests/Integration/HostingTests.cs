@@ -68,6 +68,23 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task ExporterResolvedWhileTheAppIsBuilt_BeforeTheHostStarts_Delivers()
+    {
+        var topic = await fixture.NewTopicAsync("hosting-early");
+        using var host = BuildHost(builder => builder.WithFlowTrackerKafkaExporter(ExporterOptions.For(fixture.Cluster.BootstrapServers, topic)));
+
+        // What UseFlowTracker() does: the tracer, and with it every ITraceExporter, is resolved before Run().
+        var exporter = (KafkaTraceExporter)host.Services.GetRequiredService<ITraceExporter>();
+        await host.StartAsync().WaitAsync(Patience);
+        var registered = host.Services.GetRequiredService<IRequiredActor<FlowTrackerKafkaExporter>>().ActorRef;
+        exporter.ExportCheckouts("early", 10);
+        await host.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(exporter.Actor, registered);
+        Assert.Equal(10, exporter.Stats.Delivered);
+    }
+
+    [Fact]
     public async Task OptionsObject_ActorReachableThroughTheRegistry()
     {
         var topic = await fixture.NewTopicAsync("hosting-options");
@@ -183,18 +200,20 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         await host.StopAsync().WaitAsync(Patience);
     }
 
+    private static IHost BuildHost(Action<AkkaConfigurationBuilder> configure) => new HostBuilder()
+        .ConfigureServices(services =>
+        {
+            services.AddHealthChecks();
+            services.AddAkka("hosting", (builder, _) => configure(builder));
+
+            // The one documented line that gives FlowTracker (middleware, tracer) the exporter.
+            services.AddSingleton<ITraceExporter>(sp => sp.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter());
+        })
+        .Build();
+
     private static async Task<IHost> StartHostAsync(Action<AkkaConfigurationBuilder> configure)
     {
-        var host = new HostBuilder()
-            .ConfigureServices(services =>
-            {
-                services.AddHealthChecks();
-                services.AddAkka("hosting", (builder, _) => configure(builder));
-
-                // The one documented line that gives FlowTracker (middleware, tracer) the exporter.
-                services.AddSingleton<ITraceExporter>(sp => sp.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter());
-            })
-            .Build();
+        var host = BuildHost(configure);
         try
         {
             await host.StartAsync().WaitAsync(Patience);
