@@ -1,11 +1,6 @@
 using FlowTracker.Kafka.Sample;
 
-// For now the sample prints every trace as FLOW_LOG (the console exporter, as in the Go library);
-// the Kafka exporter replaces it once it exists.
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.Services.AddFlowTracker();
-
-var app = builder.Build();
-app.UseFlowTracker();
-app.MapGet("/api/checkout", CheckoutEndpoint.HandleAsync);
-app.Run();
+// dotnet run --project samples/FlowTracker.Kafka.Sample                  serve GET /api/checkout (Ctrl+C flushes and stops)
+// dotnet run --project samples/FlowTracker.Kafka.Sample -- --demo 20     send 20 requests, read the traces back, draw them
+// dotnet run --project samples/FlowTracker.Kafka.Sample -- --tail        draw traces from a real cluster's topic as they arrive
+return await SampleApp.RunAsync(args, Console.Out);

@@ -1,0 +1,55 @@
+namespace FlowTracker.Kafka.Sample.Tests;
+
+/// <summary>
+/// The README's run command, in-process: requests to itself, traces read back from the embedded cluster,
+/// drawn, and a clean accounting after CoordinatedShutdown. One class, so that only one sample app (and
+/// its tracer listening to the process-wide activity source) runs at a time.
+/// </summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_DrawsEveryTraceReadBackFromKafka_AndACleanAccounting()
+    {
+        using var output = new StringWriter();
+
+        var code = await SampleApp.RunAsync(["--demo", "3", "--latency-ms", "4"], output);
+
+        var text = output.ToString();
+        Assert.True(code == 0, text);
+        Assert.Contains("started an embedded Kafka cluster", text, StringComparison.Ordinal);
+        Assert.Equal(3, CountOf(text, "  GET /api/checkout  http.status_code=200"));
+        Assert.Equal(3, CountOf(text, "     └─ Calculate Weight"));
+        Assert.Contains("├─ Process Payment  currency=USD", text, StringComparison.Ordinal);
+        Assert.Contains("Read back 3 of 3 trace(s) from topic microservice-traces.", text, StringComparison.Ordinal);
+        Assert.Contains("exported=3 delivered=3 dropped=0 failed=0 pending=0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DemoWithTheApplicationsOwnProducer_DeliversThroughIt()
+    {
+        using var output = new StringWriter();
+
+        var code = await SampleApp.RunAsync(["--demo", "2", "--latency-ms", "0", "--own-producer"], output);
+
+        Assert.True(code == 0, output.ToString());
+        Assert.Contains("exported=2 delivered=2 dropped=0 failed=0 pending=0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--demo")]
+    [InlineData("--demo", "zero")]
+    [InlineData("--demo", "2", "--tail")]
+    [InlineData("--help")]
+    public async Task NonsenseSwitches_PrintUsage_AndExitWith2(params string[] args)
+    {
+        using var output = new StringWriter();
+
+        var code = await SampleApp.RunAsync(args, output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--demo N", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string line) =>
+        text.Split('\n').Count(l => l.StartsWith(line, StringComparison.Ordinal));
+}
