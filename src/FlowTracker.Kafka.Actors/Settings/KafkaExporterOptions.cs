@@ -29,7 +29,7 @@ public sealed class KafkaExporterOptions
     /// <summary>Traces buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 100,000.</summary>
     public int MaxBufferedTraces { get; set; } = ExporterDefaults.MaxBufferedTraces;
 
-    /// <summary>Encoded bytes buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 128 MiB.</summary>
+    /// <summary>Encoded bytes buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 64 MiB.</summary>
     public long MaxBufferedBytes { get; set; } = ExporterDefaults.MaxBufferedBytes;
 
     /// <summary>
@@ -78,7 +78,8 @@ public sealed class KafkaExporterOptions
     /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:
     /// <c>acks=all</c>, <c>enable.idempotence=true</c>, <c>linger.ms=20</c>, <c>compression.type=lz4</c>,
     /// <c>partitioner=murmur2_random</c> (a trace lands where a JVM producer would put its key),
-    /// <c>queue.buffering.max.messages=100000</c>.
+    /// <c>queue.buffering.max.messages=100000</c>, <c>queue.buffering.max.kbytes=32768</c> (librdkafka copies each record:
+    /// its queue is bounded by bytes too, so an outage holds at most 64 MiB here plus 32 MiB there).
     /// </summary>
     public static IReadOnlyDictionary<string, string> ProducerDefaults => ExporterDefaults.Producer;
 
