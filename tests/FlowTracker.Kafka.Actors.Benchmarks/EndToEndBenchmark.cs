@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Akka.Actor;
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Settings;
+using FlowTracker.Kafka.Testing;
+using FlowTracker.Serialization;
+
+namespace FlowTracker.Kafka.Actors.Benchmarks;
+
+/// <summary>
+/// N traces through Export → actor → stream → a 3-broker embedded cluster, timed until the last delivery
+/// report, against a hand-written loop that serializes each trace and calls Confluent's Produce with a
+/// delivery handler. Runs alternate, so both see the same machine; medians and their ratio are reported.
+/// </summary>
+internal static class EndToEndBenchmark
+{
+    public static async Task RunAsync(int traces, int rounds, Report report, TextWriter output)
+    {
+        await using var cluster = EmbeddedKafkaCluster.Start(brokers: 3);
+        var data = BenchTraces.Create(traces);
+        var exporterTimes = new List<TimeSpan>();
+        var rawTimes = new List<TimeSpan>();
+        using var system = ActorSystem.Create("bench-e2e", "akka.loglevel = WARNING");
+        // Round 0 warms the JIT, the allocator and the cluster for both, and is not counted.
+        for (var round = 0; round <= rounds; round++)
+        {
+            // Each run writes to a topic of its own, with the same partitions, so neither inherits the other's load.
+            var exporterTopic = $"e2e-exporter-{round}";
+            var rawTopic = $"e2e-raw-{round}";
+            cluster.CreateTopic(exporterTopic, partitions: 6);
+            cluster.CreateTopic(rawTopic, partitions: 6);
+            var exporterTime = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round);
+            var rawTime = Raw(cluster.BootstrapServers, rawTopic, data);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  {(round == 0 ? "warm-up" : $"round {round}")}: exporter {Rate(traces, exporterTime):N0}/s, raw loop {Rate(traces, rawTime):N0}/s"));
+            if (round > 0)
+            {
+                exporterTimes.Add(exporterTime);
+                rawTimes.Add(rawTime);
+            }
+        }
+
+        var exporter = Median(exporterTimes);
+        var raw = Median(rawTimes);
+        var ratio = raw.TotalSeconds / exporter.TotalSeconds;
+        report.Add("end to end", $"exporter, {traces:N0} traces (median of {rounds})", $"{Rate(traces, exporter):N0} traces/s ({exporter.TotalMilliseconds:N0} ms)");
+        report.Add("end to end", "raw Confluent loop", $"{Rate(traces, raw):N0} traces/s ({raw.TotalMilliseconds:N0} ms)");
+        report.Add("end to end", "exporter / raw", ratio.ToString("0.00", CultureInfo.InvariantCulture), "≥ 0.90");
+    }
+
+    private static async Task<TimeSpan> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round)
+    {
+        // The buffer holds the whole burst: this measures throughput, not the drop policy.
+        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
+        {
+            Topic = topic,
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap },
+            MaxBufferedTraces = data.Length,
+            MaxBufferedBytes = data.Length * 4096L,
+        }, $"exporter-{round}");
+
+        // Warm up: connection, metadata and producer id are not part of the measurement.
+        exporter.Export(data[0]);
+        await WaitUntilAsync(() => exporter.Stats.Delivered == 1);
+        var clock = Stopwatch.StartNew();
+        foreach (var trace in data)
+        {
+            exporter.Export(trace);
+        }
+
+        await WaitUntilAsync(() => exporter.Stats.Delivered + exporter.Stats.Dropped + exporter.Stats.Failed == data.Length + 1);
+        var elapsed = clock.Elapsed;
+        var stats = await exporter.StopAsync(TimeSpan.FromSeconds(60));
+        if (stats.Delivered != data.Length + 1)
+        {
+            throw new InvalidOperationException($"The exporter did not deliver every trace: {stats}");
+        }
+
+        return elapsed;
+    }
+
+    private static TimeSpan Raw(string bootstrap, string topic, Trace[] data)
+    {
+        var config = new Dictionary<string, string>(KafkaExporterOptions.ProducerDefaults) { ["bootstrap.servers"] = bootstrap };
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        var delivered = 0L;
+        var failed = 0L;
+        Action<DeliveryReport<byte[], byte[]>> onReport = r =>
+        {
+            if (r.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+            else
+            {
+                Interlocked.Increment(ref delivered);
+            }
+        };
+        var contentType = Encoding.UTF8.GetBytes(TraceJson.ContentType);
+        void Send(Trace trace)
+        {
+            var message = new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(trace.TraceId),
+                Value = TraceJson.SerializeToUtf8Bytes(trace),
+                Headers = new Headers { { "content-type", contentType } },
+            };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message, onReport);
+                    return;
+                }
+                catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        Send(data[0]);
+        producer.Flush(TimeSpan.FromSeconds(30));
+        var clock = Stopwatch.StartNew();
+        foreach (var trace in data)
+        {
+            Send(trace);
+        }
+
+        while (Interlocked.Read(ref delivered) + Interlocked.Read(ref failed) < data.Length + 1)
+        {
+            Thread.Sleep(1);
+        }
+
+        return failed == 0 ? clock.Elapsed : throw new InvalidOperationException($"The raw loop failed {failed} record(s).");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException("The benchmark waited two minutes for its deliveries.");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    private static double Rate(int traces, TimeSpan elapsed) => traces / elapsed.TotalSeconds;
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+}

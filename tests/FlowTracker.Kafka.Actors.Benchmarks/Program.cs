@@ -1,0 +1,45 @@
+using FlowTracker.Kafka.Actors.Benchmarks;
+
+// dotnet run -c Release --project tests/FlowTracker.Kafka.Actors.Benchmarks                 full run (several minutes)
+// dotnet run -c Release --project tests/FlowTracker.Kafka.Actors.Benchmarks -- --short      about a minute
+// add --only e2e|caller|encoding|outage|shutdown to run one part
+var quick = args.Contains("--short");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+bool Runs(string part) => only is null || only == part;
+
+var report = new Report();
+var output = Console.Out;
+output.WriteLine($"FlowTracker.Kafka.Actors benchmarks ({(quick ? "short" : "full")} run) on {Report.Machine()}");
+
+// Memory first, while the process is still small: the working set never shrinks back fully.
+if (Runs("outage"))
+{
+    output.WriteLine("Memory under an outage ...");
+    await OutageMemoryBenchmark.RunAsync(TimeSpan.FromSeconds(quick ? 10 : 60), perSecond: 20_000, report, output);
+}
+
+if (Runs("e2e"))
+{
+    output.WriteLine("End to end, exporter against the raw Confluent loop ...");
+    await EndToEndBenchmark.RunAsync(traces: quick ? 50_000 : 200_000, rounds: quick ? 3 : 5, report, output);
+}
+
+if (Runs("caller"))
+{
+    output.WriteLine("Caller cost of Export ...");
+    await CallerCostBenchmark.RunAsync(calls: quick ? 50_000 : 200_000, report, output);
+}
+
+if (Runs("shutdown"))
+{
+    output.WriteLine("Shutdown flush ...");
+    await ShutdownFlushBenchmark.RunAsync(traces: 100_000, report, output);
+}
+
+if (Runs("encoding"))
+{
+    output.WriteLine("Encoding (BenchmarkDotNet) ...");
+    EncodingBenchmarks.Run(quick, report, output);
+}
+
+report.Print(output);

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using FlowTracker.Kafka.Actors.Settings;
+using FlowTracker.Kafka.Testing;
+
+namespace FlowTracker.Kafka.Actors.Benchmarks;
+
+/// <summary>100,000 traces handed over, then CoordinatedShutdown at once: how long the flush takes, and how many arrive.</summary>
+internal static class ShutdownFlushBenchmark
+{
+    public static async Task RunAsync(int traces, Report report, TextWriter output)
+    {
+        await using var cluster = EmbeddedKafkaCluster.Start(brokers: 3);
+        cluster.CreateTopic("shutdown", partitions: 6);
+        var data = BenchTraces.Create(traces);
+        var system = ActorSystem.Create("bench-shutdown", "akka.loglevel = WARNING");
+        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
+        {
+            Topic = "shutdown",
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
+        });
+        foreach (var trace in data)
+        {
+            exporter.Export(trace);
+        }
+
+        var pending = exporter.Stats.Pending;
+        var clock = Stopwatch.StartNew();
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        var elapsed = clock.Elapsed;
+        var stats = exporter.Stats;
+        output.WriteLine($"  shutdown with {pending:N0} pending: {elapsed.TotalMilliseconds:N0} ms, {stats}");
+        report.Add(
+            "shutdown flush",
+            $"{traces:N0} traces exported, then CoordinatedShutdown.Run ({pending:N0} still pending)",
+            string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalMilliseconds:N0} ms, delivered {stats.Delivered:N0} of {stats.Exported:N0}"),
+            "all delivered");
+    }
+}
