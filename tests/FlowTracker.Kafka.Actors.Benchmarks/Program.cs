@@ -27,7 +27,7 @@ if (Runs("e2e"))
 if (Runs("caller"))
 {
     output.WriteLine("Caller cost of Export ...");
-    await CallerCostBenchmark.RunAsync(calls: quick ? 50_000 : 200_000, report, output);
+    await CallerCostBenchmark.RunAsync(calls: quick ? 50_000 : 100_000, report, output);
 }
 
 if (Runs("shutdown"))
