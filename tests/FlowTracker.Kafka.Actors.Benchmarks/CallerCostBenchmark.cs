@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
@@ -20,11 +19,11 @@ internal static class CallerCostBenchmark
         var data = BenchTraces.Create(calls);
         using var system = ActorSystem.Create("bench-caller", "akka.loglevel = WARNING");
 
-        var up = KafkaTraceExporter.Start(system, Options(cluster, "caller-up"), "caller-up");
+        var up = KafkaTraceExporter.Start(system, BenchOptions.Defaults(cluster.BootstrapServers, "caller-up"), "caller-up");
         Warm(up, data);
         Measure("brokers up", up, data, report, output);
 
-        var down = KafkaTraceExporter.Start(system, Options(cluster, "caller-down"), "caller-down");
+        var down = KafkaTraceExporter.Start(system, BenchOptions.Defaults(cluster.BootstrapServers, "caller-down"), "caller-down");
         Warm(down, data);
         cluster.SetAllBrokersDown();
         Measure("all brokers down", down, data, report, output);
@@ -67,10 +66,4 @@ internal static class CallerCostBenchmark
             Thread.Sleep(1);
         }
     }
-
-    private static KafkaExporterOptions Options(EmbeddedKafkaCluster cluster, string topic) => new()
-    {
-        Topic = topic,
-        ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
-    };
 }

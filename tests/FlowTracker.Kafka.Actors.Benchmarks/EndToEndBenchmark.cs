@@ -54,13 +54,7 @@ internal static class EndToEndBenchmark
     private static async Task<TimeSpan> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round)
     {
         // The buffer holds the whole burst: this measures throughput, not the drop policy.
-        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
-        {
-            Topic = topic,
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap },
-            MaxBufferedTraces = data.Length,
-            MaxBufferedBytes = data.Length * 4096L,
-        }, $"exporter-{round}");
+        var exporter = KafkaTraceExporter.Start(system, BenchOptions.HoldingAll(bootstrap, topic, data.Length), $"exporter-{round}");
 
         // Warm up: connection, metadata and producer id are not part of the measurement.
         exporter.Export(data[0]);

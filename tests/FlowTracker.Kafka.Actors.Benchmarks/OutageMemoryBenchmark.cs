@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
@@ -19,11 +18,9 @@ internal static class OutageMemoryBenchmark
         cluster.CreateTopic("outage", partitions: 6);
         var pool = BenchTraces.Create(1_000);
         using var system = ActorSystem.Create("bench-outage", "akka.loglevel = ERROR");
-        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
-        {
-            Topic = "outage",
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers, ["reconnect.backoff.max.ms"] = "1000" },
-        });
+        var options = BenchOptions.Defaults(cluster.BootstrapServers, "outage");
+        options.ProducerConfig!["reconnect.backoff.max.ms"] = "1000";
+        var exporter = KafkaTraceExporter.Start(system, options);
         exporter.Export(pool[0]);
         while (exporter.Stats.Delivered < 1)
         {

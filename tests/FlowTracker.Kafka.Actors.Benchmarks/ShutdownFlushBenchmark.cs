@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
@@ -19,13 +18,7 @@ internal static class ShutdownFlushBenchmark
         cluster.CreateTopic("shutdown", partitions: 6);
         var data = BenchTraces.Create(traces);
         var system = ActorSystem.Create("bench-shutdown", "akka.loglevel = WARNING");
-        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
-        {
-            Topic = "shutdown",
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
-            MaxBufferedTraces = traces,
-            MaxBufferedBytes = traces * 4096L,
-        });
+        var exporter = KafkaTraceExporter.Start(system, BenchOptions.HoldingAll(cluster.BootstrapServers, "shutdown", traces));
         foreach (var trace in data)
         {
             exporter.Export(trace);
