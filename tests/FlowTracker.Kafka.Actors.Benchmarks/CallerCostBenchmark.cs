@@ -20,11 +20,11 @@ internal static class CallerCostBenchmark
         using var system = ActorSystem.Create("bench-caller", "akka.loglevel = WARNING");
 
         var up = KafkaTraceExporter.Start(system, BenchOptions.Defaults(cluster.BootstrapServers, "caller-up"), "caller-up");
-        Warm(up, data);
+        await WarmAsync(up, data);
         Measure("brokers up", up, data, report, output);
 
         var down = KafkaTraceExporter.Start(system, BenchOptions.Defaults(cluster.BootstrapServers, "caller-down"), "caller-down");
-        Warm(down, data);
+        await WarmAsync(down, data);
         cluster.SetAllBrokersDown();
         Measure("all brokers down", down, data, report, output);
         cluster.SetAllBrokersUp();
@@ -52,7 +52,7 @@ internal static class CallerCostBenchmark
         report.Add("Export (caller)", $"{situation}, {data.Length:N0} calls", line, "p50 ≤ 1 µs, p99 ≤ 5 µs");
     }
 
-    private static void Warm(KafkaTraceExporter exporter, Trace[] data)
+    private static async Task WarmAsync(KafkaTraceExporter exporter, Trace[] data)
     {
         // JIT, the actor's first message and the producer's connection are not the caller's steady cost.
         for (var i = 0; i < 1_000; i++)
@@ -60,10 +60,6 @@ internal static class CallerCostBenchmark
             exporter.Export(data[i % data.Length]);
         }
 
-        var deadline = Stopwatch.StartNew();
-        while (exporter.Stats.Delivered < 1_000 && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            Thread.Sleep(1);
-        }
+        await BenchWait.UntilAsync(() => exporter.Stats.Delivered >= 1_000, "the warm-up deliveries");
     }
 }

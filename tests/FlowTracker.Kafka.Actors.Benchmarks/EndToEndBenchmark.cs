@@ -58,14 +58,14 @@ internal static class EndToEndBenchmark
 
         // Warm up: connection, metadata and producer id are not part of the measurement.
         exporter.Export(data[0]);
-        await WaitUntilAsync(() => exporter.Stats.Delivered == 1);
+        await BenchWait.UntilAsync(() => exporter.Stats.Delivered == 1, "the warm-up delivery");
         var clock = Stopwatch.StartNew();
         foreach (var trace in data)
         {
             exporter.Export(trace);
         }
 
-        await WaitUntilAsync(() => exporter.Stats.Delivered + exporter.Stats.Dropped + exporter.Stats.Failed == data.Length + 1);
+        await BenchWait.UntilAsync(() => exporter.Stats.Delivered + exporter.Stats.Dropped + exporter.Stats.Failed == data.Length + 1, "the exporter's deliveries");
         var elapsed = clock.Elapsed;
         var stats = await exporter.StopAsync(TimeSpan.FromSeconds(60));
         if (stats.Delivered != data.Length + 1)
@@ -130,20 +130,6 @@ internal static class EndToEndBenchmark
         }
 
         return failed == 0 ? clock.Elapsed : throw new InvalidOperationException($"The raw loop failed {failed} record(s).");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
-            {
-                throw new TimeoutException("The benchmark waited two minutes for its deliveries.");
-            }
-
-            await Task.Delay(1);
-        }
     }
 
     private static double Rate(int traces, TimeSpan elapsed) => traces / elapsed.TotalSeconds;

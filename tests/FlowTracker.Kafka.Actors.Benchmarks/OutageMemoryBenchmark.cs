@@ -22,10 +22,7 @@ internal static class OutageMemoryBenchmark
         options.ProducerConfig!["reconnect.backoff.max.ms"] = "1000";
         var exporter = KafkaTraceExporter.Start(system, options);
         exporter.Export(pool[0]);
-        while (exporter.Stats.Delivered < 1)
-        {
-            await Task.Delay(5);
-        }
+        await BenchWait.UntilAsync(() => exporter.Stats.Delivered == 1, "the first delivery");
 
         GC.Collect();
         var process = Process.GetCurrentProcess();

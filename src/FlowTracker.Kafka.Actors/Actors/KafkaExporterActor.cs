@@ -91,11 +91,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         // Held for a next stream that will never come: the producer died and the parent chose stop.
-        foreach (var record in _exporter.CarryOver)
-        {
-            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
-        }
-
+        FailForGood(_exporter.CarryOver);
         _exporter.CarryOver.Clear();
         _exporter.MarkStopped();
         var stats = _counters.Snapshot();
@@ -206,11 +202,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         // Stopping with a dead producer: nothing can send what is left.
-        foreach (var record in unsettled.Concat(TakeBuffered()))
-        {
-            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
-        }
-
+        FailForGood(unsettled.Concat(TakeBuffered()));
         var stats = _counters.Snapshot();
         foreach (var requester in _stopRequesters)
         {
@@ -218,6 +210,15 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         Context.Stop(Self);
+    }
+
+    /// <summary>Records no producer will ever send: failed with <c>Local_Fatal</c>.</summary>
+    private void FailForGood(IEnumerable<OutgoingRecord> records)
+    {
+        foreach (var record in records)
+        {
+            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+        }
     }
 
     private List<OutgoingRecord> TakeBuffered()

@@ -34,7 +34,7 @@ internal static class KafkaExporterConfiguration
             if (Normalize(child.Key) == Normalize(KafkaClients))
             {
                 origins[nameof(KafkaExporterOptions.ProducerConfig)] = child.Path;
-                foreach (var (name, value) in Leaves(child, prefix: string.Empty))
+                foreach (var (name, value) in Leaves(child, name: string.Empty))
                 {
                     text.Append(CultureInfo.InvariantCulture, $"{KafkaExporterHocon.Section}.{KafkaClients}.{KafkaExporterHocon.Quote(name)} = {KafkaExporterHocon.Quote(value)}\n");
                     origins[$"ProducerConfig[{name}]"] = $"{child.Path}:{name}";
@@ -43,7 +43,7 @@ internal static class KafkaExporterConfiguration
                 continue;
             }
 
-            foreach (var (name, value) in Leaves(child, prefix: child.Key + "."))
+            foreach (var (name, value) in Leaves(child, child.Key))
             {
                 var path = $"{section.Path}:{name.Replace('.', ':')}";
                 if (!Options.TryGetValue(Normalize(name), out var option))
@@ -63,17 +63,18 @@ internal static class KafkaExporterConfiguration
         return (config, option => origins.TryGetValue(option, out var path) ? path : KafkaExporterHocon.KeyPath(option));
     }
 
-    private static IEnumerable<(string Name, string Value)> Leaves(IConfigurationSection node, string prefix)
+    /// <summary>The values under <paramref name="node"/>, named by their dotted path from <paramref name="name"/>.</summary>
+    private static IEnumerable<(string Name, string Value)> Leaves(IConfigurationSection node, string name)
     {
         if (node.Value is { } value && !node.GetChildren().Any())
         {
-            yield return (prefix.Length > 0 && prefix.EndsWith('.') ? prefix[..^1] : prefix, value);
+            yield return (name, value);
             yield break;
         }
 
         foreach (var child in node.GetChildren())
         {
-            foreach (var leaf in Leaves(child, prefix + child.Key + "."))
+            foreach (var leaf in Leaves(child, name.Length == 0 ? child.Key : $"{name}.{child.Key}"))
             {
                 yield return leaf;
             }
