@@ -32,15 +32,14 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     private readonly KafkaExporterSettings _settings;
     private readonly ExporterCounters _counters = new();
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IActorRef? _actor;
-    private volatile bool _intakeOpen = true;
-    private int _attached;
+    private RestartBackoff? _backoff;
 
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
         _settings = settings;
         Metrics = new ExporterMetrics(_counters, settings.Topic);
+        Lifetime = new ExporterLifetime(this);
         var props = Props.Create(() => new KafkaExporterActor(_settings, _counters, this));
         Props = settings.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
@@ -54,22 +53,22 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>The accounting right now (also available by asking the actor <see cref="GetExporterStats"/>).</summary>
     public ExporterStats Stats => _counters.Snapshot();
 
-    internal bool IsIntakeOpen => _intakeOpen;
-
     internal ExporterCounters Counters => _counters;
 
     internal ExporterMetrics Metrics { get; }
 
-    /// <summary>Whether the actor stopped for good.</summary>
-    internal bool IsStopped => _stopped.Task.IsCompleted;
+    internal ExporterLifetime Lifetime { get; }
+
+    /// <summary>Whether stop was asked: intake is closed (health reports it).</summary>
+    internal bool IsStopped => Lifetime.IsStopping;
 
     internal KafkaExporterSettings Settings => _settings;
 
-    /// <summary>Records a failed stream held, kept across the actor's restarts for the next stream to send first.</summary>
-    internal List<OutgoingRecord> CarryOver { get; } = [];
-
     /// <summary>The clock of restart windows and log rate limits.</summary>
     internal TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The restart budget: one per exporter, so that no restart of its actor or stream grants a fresh one.</summary>
+    internal RestartBackoff Backoff => _backoff ??= new RestartBackoff(_settings.Restart, Time, Random.Shared.NextDouble);
 
     /// <summary>Called with each producer the exporter creates (tests use it to inject a fatal error).</summary>
     internal Action<IClient>? ProducerCreated { get; set; }
@@ -123,7 +122,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
             throw new ArgumentException($"Kafka exporter option {key} = '{dispatcher}' is invalid: actor system '{system.Name}' has no such dispatcher configured.", key);
         }
 
-        AttachTo(system);
+        Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
@@ -141,7 +140,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             _counters.DropUnaccepted(DropReason.InvalidTrace);
         }
-        else if (actor is null || !_intakeOpen)
+        else if (actor is null)
         {
             _counters.DropUnaccepted(DropReason.Shutdown);
         }
@@ -152,56 +151,49 @@ public sealed class KafkaTraceExporter : ITraceExporter
     }
 
     /// <summary>
-    /// Stops intake, sends what is buffered, waits for every delivery report, stops the actor and
-    /// returns the final accounting.
+    /// Stops intake, sends what is buffered, waits for the delivery reports until
+    /// <see cref="KafkaExporterOptions.FlushTimeout"/> has passed since this call (whatever the producer or the
+    /// brokers are doing), stops the actor and returns the final accounting; what is still unconfirmed then is
+    /// counted as dropped (<c>Shutdown</c>). Calling it again, or on a stopped exporter, returns the final
+    /// accounting at once.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The actor never started.</exception>
+    /// <param name="timeout">How long to wait for the final accounting; it comes within the flush timeout plus about a second.</param>
+    /// <exception cref="TimeoutException">No final accounting within <paramref name="timeout"/>.</exception>
     public Task<ExporterStats> StopAsync(TimeSpan timeout)
     {
-        var actor = _actor ?? throw new InvalidOperationException("The exporter's actor has not started.");
-        return actor.Ask<ExporterStats>(StopExporter.Instance, timeout);
+        if (!Lifetime.Completion.IsCompleted)
+        {
+            if (_actor is { } actor)
+            {
+                Lifetime.BeginStop(_settings.FlushTimeout);
+                actor.Tell(StopExporter.Instance, ActorRefs.NoSender);
+            }
+            else
+            {
+                Lifetime.EndUnstarted();
+            }
+        }
+
+        return Lifetime.Completion.WaitAsync(timeout);
     }
 
+    /// <summary>An actor spawned from <see cref="Props"/> started.</summary>
     internal void Bind(IActorRef actor, ActorSystem system)
     {
         _actor = actor;
-        AttachTo(system);
-    }
-
-    internal void CloseIntake() => _intakeOpen = false;
-
-    internal void MarkStopped()
-    {
-        _intakeOpen = false;
-        _stopped.TrySetResult();
+        Lifetime.Attach(system, actor.Path.ToString());
     }
 
     /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>
     internal async Task FlushOnShutdownAsync(TimeSpan timeout, ILoggingAdapter log)
     {
-        CloseIntake();
-        if (_actor is not { } actor || _stopped.Task.IsCompleted)
+        try
         {
-            return;
+            await StopAsync(timeout).ConfigureAwait(false);
         }
-
-        // The actor replies within its flush deadline; the actor stopping some other way also ends the wait.
-        var stop = actor.Ask<ExporterStats>(StopExporter.Instance, timeout);
-        _ = stop.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        await Task.WhenAny(stop, _stopped.Task).ConfigureAwait(false);
-        if (stop.IsFaulted)
+        catch (TimeoutException)
         {
-            log.Warning("FlowTracker Kafka exporter: no final accounting within {0} of shutdown: {1}", timeout, stop.Exception.GetBaseException().Message);
-        }
-    }
-
-    /// <summary>Once per exporter: the shutdown flush, and the accounting of traces that end in dead letters.</summary>
-    private void AttachTo(ActorSystem system)
-    {
-        if (Interlocked.Exchange(ref _attached, 1) == 0)
-        {
-            ShutdownFlush.Register(system, this, _settings);
-            ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(this)));
+            log.Warning("FlowTracker Kafka exporter: no final accounting within {0} of shutdown.", timeout);
         }
     }
 }

@@ -18,11 +18,8 @@ public sealed record StopExporter
     public static StopExporter Instance { get; } = new();
 }
 
-/// <summary>
-/// The stream fed by <paramref name="Buffer"/> ended: normally after <see cref="StopExporter"/>, or with the
-/// producer's failure. The buffer tells this stream from one of an earlier incarnation.
-/// </summary>
-internal sealed record StreamEnded(System.Threading.Channels.Channel<Stages.OutgoingRecord> Buffer, Exception? Failure);
+/// <summary>The exporter's stream failed while running (its producer beyond saving): the actor fails, so its parent decides.</summary>
+internal sealed record StreamFailed(Exception Cause);
 
 /// <summary>
 /// Sent to itself before the actor fails: after a resume it builds the new stream at once; after a restart

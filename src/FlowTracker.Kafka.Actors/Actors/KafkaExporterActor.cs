@@ -1,11 +1,6 @@
-using System.Diagnostics;
 using System.Text;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
-using Akka.Streams.Dsl;
-using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
@@ -14,14 +9,16 @@ using FlowTracker.Serialization;
 namespace FlowTracker.Kafka.Actors.Actors;
 
 /// <summary>
-/// Owns the exporter's stream: validates and encodes each trace, keeps the byte budget, and offers
-/// the record to the bounded buffer in front of the producer sink. Answers stats and runs the flush.
+/// The exporter's actor: validates and encodes each trace, keeps the byte budget, and offers the record to
+/// the stream in front of the producer sink. Answers stats and starts the flush.
 /// </summary>
 /// <remarks>
-/// When the producer sink gives up (its restart budget spent), the records it held and the buffer's
-/// content are kept by the exporter and this actor throws, so its parent's strategy decides: restart
-/// (the default of every Akka parent) and resume both build a new stream that sends those records
-/// first; stop accounts them as failed with <c>Local_Fatal</c>.
+/// The stream belongs to the exporter (<see cref="ExporterLifetime"/>), not to this actor: a restart keeps it
+/// sending. Nothing a caller puts in a trace can make this actor fail: every step that reads user data
+/// settles that one trace with a reason. It fails on purpose in one case: the producer sink gave up (its
+/// restart budget spent), so that its parent's strategy decides: restart (the default of every Akka parent)
+/// and resume both build a new stream that sends what the failed one held first; stop fails those records
+/// with <c>Local_Fatal</c>.
 /// </remarks>
 internal sealed class KafkaExporterActor : ReceiveActor
 {
@@ -29,210 +26,139 @@ internal sealed class KafkaExporterActor : ReceiveActor
     private readonly ExporterCounters _counters;
     private readonly KafkaTraceExporter _exporter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<IActorRef> _stopRequesters = [];
-    private readonly DeliveryLedger _ledger;
-    private Channel<OutgoingRecord>? _buffer;
     private bool _restarting;
+    private bool _restarted;
 
     public KafkaExporterActor(KafkaExporterSettings settings, ExporterCounters counters, KafkaTraceExporter exporter)
     {
         _settings = settings;
         _counters = counters;
         _exporter = exporter;
-        _ledger = new DeliveryLedger(counters, exporter.Metrics, _log, settings.Topic, exporter.Time);
 
         Receive<Trace>(Accept);
         Receive<GetExporterStats>(_ => Sender.Tell(_counters.Snapshot()));
-        Receive<StopExporter>(_ =>
+        Receive<StopExporter>(_ => Stop());
+        Receive<StreamFailed>(failed =>
         {
-            _exporter.CloseIntake();
-            _stopRequesters.Add(Sender);
-            Buffer.Writer.TryComplete();
+            // After a resume nothing restarts this actor: build the next stream at once.
+            Self.Tell(RebuildStream.Instance);
+            throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + failed.Cause.Message, (failed.Cause as ProducerSinkFailure)?.InnerException ?? failed.Cause);
         });
-        Receive<StreamEnded>(OnStreamEnded);
-        Receive<RebuildStream>(_ =>
-        {
-            if (_buffer is null)
-            {
-                StartStream();
-            }
-        });
+        Receive<RebuildStream>(_ => _exporter.Lifetime.EnsureStream());
     }
-
-    /// <summary>The buffer of the running stream; a stream that failed under a resumed actor is rebuilt first.</summary>
-    private Channel<OutgoingRecord> Buffer => _buffer ?? StartStream();
 
     protected override void PreStart()
     {
         _exporter.Bind(Self, Context.System);
-        StartStream();
-        _log.Info("FlowTracker Kafka exporter started: {0}", SettingsDescription.Describe(_settings));
+        _exporter.Lifetime.EnsureStream();
+        if (!_restarted)
+        {
+            _log.Info("FlowTracker Kafka exporter started: {0}", SettingsDescription.Describe(_settings));
+        }
     }
 
+    /// <summary>The failed incarnation: its PostStop must leave the stream running for the next one.</summary>
     protected override void PreRestart(Exception reason, object message)
     {
         _restarting = true;
         base.PreRestart(reason, message);
     }
 
+    /// <summary>The new incarnation: its PreStart (called from here) reattaches, and says nothing new.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        base.PostRestart(reason);
+        _restarted = false;
+    }
+
     protected override void PostStop()
     {
-        var buffered = TakeBuffered();
-        if (_restarting)
+        if (!_restarting)
         {
-            _exporter.CarryOver.AddRange(buffered);
-            return;
-        }
-
-        _exporter.CloseIntake();
-        foreach (var record in buffered)
-        {
-            _counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
-        }
-
-        // Held for a next stream that will never come: the producer died and the parent chose stop.
-        FailForGood(_exporter.CarryOver);
-        _exporter.CarryOver.Clear();
-        _exporter.MarkStopped();
-        var stats = _counters.Snapshot();
-        _log.Info(
-            "FlowTracker Kafka exporter stopped: {0}{1}",
-            stats,
-            stats.Pending == 0 ? string.Empty : $" ({stats.Pending} trace(s) still in its mailbox go to dead letters and are counted as dropped: Shutdown)");
-    }
-
-    private Channel<OutgoingRecord> StartStream()
-    {
-        // Sized by traces: the caller-side gate already bounds what can be pending, so a full buffer here
-        // is an invariant broken, still counted (BufferFull) rather than lost.
-        var buffer = Channel.CreateBounded<OutgoingRecord>(new BoundedChannelOptions(_settings.MaxBufferedTraces)
-        {
-            SingleReader = false,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _buffer = buffer;
-
-        // What an earlier stream could not send goes first.
-        foreach (var record in _exporter.CarryOver)
-        {
-            Offer(record);
-        }
-
-        _exporter.CarryOver.Clear();
-        var lease = _settings.OwnsProducer
-            ? ProducerLease.Owned(_settings.ProducerConfig!, _log, _exporter.ProducerCreated)
-            : ProducerLease.Borrowed(_settings.Producer!);
-        ChannelSource.FromReader(buffer.Reader)
-            .RunWith(Sink.FromGraph(new ProducerSink(lease, _settings, _ledger, _log, _exporter.Time)), Context.Materializer())
-            .ContinueWith(
-                t => new StreamEnded(buffer, t.Exception?.GetBaseException()),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default)
-            .PipeTo(Self);
-        return buffer;
-    }
-
-    private void Accept(Trace trace)
-    {
-        if (string.IsNullOrWhiteSpace(trace.TraceId) || trace.Spans is null || trace.Spans.Any(static s => s is null))
-        {
-            _counters.Dropped(DropReason.InvalidTrace);
-            return;
-        }
-
-        byte[] value;
-        try
-        {
-            value = TraceJson.SerializeToUtf8Bytes(trace);
-        }
-#pragma warning disable CA1031 // Any failure of one trace's encoding is that trace's, counted; the pipeline goes on.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _log.Warning("FlowTracker Kafka exporter could not serialize trace {0}: {1}", trace.TraceId, ex.Message);
-            _counters.Dropped(DropReason.SerializationError);
-            return;
-        }
-
-        var key = Encoding.UTF8.GetBytes(trace.TraceId);
-        long size = key.Length + value.Length + RecordHeaders.Size;
-        if (size > _settings.MaxMessageBytes)
-        {
-            _counters.Dropped(DropReason.TooLarge);
-            return;
-        }
-
-        if (!_counters.TryReserveBytes(size, _settings.MaxBufferedBytes))
-        {
-            _counters.Dropped(DropReason.BufferFull);
-            return;
-        }
-
-        Offer(new OutgoingRecord(key, value, size, Stopwatch.GetTimestamp()));
-    }
-
-    private void Offer(OutgoingRecord record)
-    {
-        if (!Buffer.Writer.TryWrite(record))
-        {
-            _counters.Dropped(_exporter.IsIntakeOpen ? DropReason.BufferFull : DropReason.Shutdown, record.ReservedBytes);
+            _exporter.Lifetime.ActorStopped();
         }
     }
 
-    private void OnStreamEnded(StreamEnded ended)
+    private void Stop()
     {
-        if (!ReferenceEquals(ended.Buffer, _buffer))
-        {
-            return; // A stream of an earlier incarnation, already accounted for.
-        }
+        _exporter.Lifetime.BeginStop(_settings.FlushTimeout);
 
-        var failure = ended.Failure as ProducerSinkFailure;
-        var unsettled = failure?.Unsettled ?? [];
-        if (ended.Failure is not null && _stopRequesters.Count == 0)
-        {
-            _exporter.CarryOver.AddRange(unsettled);
-            _exporter.CarryOver.AddRange(TakeBuffered());
-            _buffer = null;
-            Self.Tell(RebuildStream.Instance);
+        // A stream that failed just before the stop still flushes what it held, within the same deadline.
+        _exporter.Lifetime.EnsureStream();
 
-            // Supervision decides: the parent's strategy sees the producer's failure.
-            throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + ended.Failure.Message, failure?.InnerException ?? ended.Failure);
-        }
-
-        // Stopping with a dead producer: nothing can send what is left.
-        FailForGood(unsettled.Concat(TakeBuffered()));
-        var stats = _counters.Snapshot();
-        foreach (var requester in _stopRequesters)
+        // Every trace told before this message has been offered by now: the buffer may end.
+        _exporter.Lifetime.CompleteBuffer();
+        if (!Sender.IsNobody())
         {
-            requester.Tell(stats);
+            _exporter.Lifetime.Completion.PipeTo(Sender);
         }
 
         Context.Stop(Self);
     }
 
-    /// <summary>Records no producer will ever send: failed with <c>Local_Fatal</c>.</summary>
-    private void FailForGood(IEnumerable<OutgoingRecord> records)
+    private void Accept(Trace trace)
     {
-        foreach (var record in records)
+        OutgoingRecord record;
+        try
         {
-            _counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+            if (Encode(trace) is not { } encoded)
+            {
+                return;
+            }
+
+            record = encoded;
         }
+#pragma warning disable CA1031 // Whatever one trace's content throws is that trace's: counted, and the pipeline goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}: {1}", ex.GetType().Name, ex.Message);
+            _counters.Dropped(DropReason.SerializationError);
+            return;
+        }
+
+        if (!_counters.TryReserveBytes(record.ReservedBytes, _settings.MaxBufferedBytes))
+        {
+            _counters.Dropped(DropReason.BufferFull);
+            return;
+        }
+
+        _exporter.Lifetime.Offer(record);
     }
 
-    private List<OutgoingRecord> TakeBuffered()
+    /// <summary>The trace as a record, or null when it is invalid (counted here).</summary>
+    private OutgoingRecord? Encode(Trace trace)
     {
-        var records = new List<OutgoingRecord>();
-        if (_buffer is { } buffer)
+        var traceId = trace.TraceId;
+        IReadOnlyList<Span>? spans;
+        try
         {
-            buffer.Writer.TryComplete();
-            while (buffer.Reader.TryRead(out var record))
-            {
-                records.Add(record);
-            }
+            // Read once: a list the caller keeps changing after Export cannot change what is encoded.
+            spans = trace.Spans?.ToArray();
+        }
+#pragma warning disable CA1031 // A span list that throws when read (or changes while read) makes that one trace invalid, nothing more.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            spans = null;
         }
 
-        return records;
+        if (string.IsNullOrWhiteSpace(traceId) || spans is null || spans.Any(static s => s is null))
+        {
+            _counters.Dropped(DropReason.InvalidTrace);
+            return null;
+        }
+
+        var value = TraceJson.SerializeToUtf8Bytes(trace with { Spans = spans });
+        var key = Encoding.UTF8.GetBytes(traceId);
+        long size = key.Length + value.Length + RecordHeaders.Size;
+        if (size > _settings.MaxMessageBytes)
+        {
+            _counters.Dropped(DropReason.TooLarge);
+            return null;
+        }
+
+        return new OutgoingRecord(key, value, size, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 }

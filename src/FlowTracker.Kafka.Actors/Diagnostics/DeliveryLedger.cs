@@ -49,14 +49,53 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
             error.Code, error.Reason, delay.TotalSeconds, restart, maxRestarts);
     }
 
-    public void Resent(int records)
+    /// <summary>A new producer sends first what its dead predecessor never confirmed; some of it may already be on the topic.</summary>
+    public void Resent(int records, int possiblyWritten)
     {
         if (records > 0)
         {
-            counters.Resent(records);
-            log.Warning("FlowTracker Kafka exporter: re-sending {0} record(s) the dead producer never reported on; each may appear twice on topic {1}.", records, topic);
+            counters.Resent(possiblyWritten);
+            log.Warning(
+                "FlowTracker Kafka exporter: re-sending {0} record(s) the dead producer never confirmed; {1} of them may appear twice on topic {2}.",
+                records, possiblyWritten, topic);
         }
     }
+
+    /// <summary>The restart budget is spent: a new stream waits this long before it builds a producer.</summary>
+    public void ProducerStartDelayed(TimeSpan delay) =>
+        log.Warning("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {0:0.###} s.", delay.TotalSeconds);
+
+    /// <summary>A non-fatal producer error: librdkafka retries on its own; this is for the operator.</summary>
+    public void ProducerError(Error error)
+    {
+        if (error.Code == ErrorCode.Local_AllBrokersDown)
+        {
+            counters.BrokersUnreachable();
+        }
+
+        log.Warning("FlowTracker Kafka exporter: producer error {0}: {1}", error.Code, error.Reason);
+    }
+
+    /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
+    public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>
+        log.Warning(
+            "FlowTracker Kafka exporter: {0} record(s) were still unconfirmed when the flush deadline ({1} after stop was asked) passed; counted as dropped (Shutdown).",
+            records, flushTimeout);
+
+    /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>
+    public void ReportsMissing(int records, TimeSpan timeout)
+    {
+        var failure = $"{records} record(s) got no delivery report within {timeout} (librdkafka reports every record within message.timeout.ms): the producer does not report deliveries. "
+            + "If it is the application's producer, build it with EnableDeliveryReports = true (dotnet.producer.enable.delivery.reports). Those records were failed with Local_MsgTimedOut.";
+        counters.ProducerFailure(failure);
+        log.Error("FlowTracker Kafka exporter: {0}", failure);
+    }
+
+    /// <summary>
+    /// The restart budget is spent and the stream fails to the exporter actor's parent. Not logged here: the
+    /// parent's supervision logs the failure, whose message says the same; one line per attempt, not two.
+    /// </summary>
+    public void ProducerGaveUp(string failure) => counters.ProducerFailure(failure);
 
     public void ProducerDead(string failure)
     {

@@ -15,6 +15,7 @@ internal sealed class ExporterCounters
     private readonly object _gate = new();
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private readonly Dictionary<ErrorCode, long> _failed = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _exported;
     private long _delivered;
     private long _pending;
@@ -25,13 +26,24 @@ internal sealed class ExporterCounters
     private long _inFlight;
     private bool _brokersUnreachable;
     private DateTimeOffset? _lastRestart;
+    private bool _intakeClosed;
 
-    /// <summary>Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer is full.</summary>
+    /// <summary>
+    /// Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer
+    /// is full or intake is closed. Checked under the same lock that closes intake, so that once
+    /// <see cref="CloseIntake"/> returned no trace can become pending any more.
+    /// </summary>
     public bool TryAccept(long maxPending)
     {
         lock (_gate)
         {
             _exported++;
+            if (_intakeClosed)
+            {
+                _dropped[(int)DropReason.Shutdown]++;
+                return false;
+            }
+
             if (_pending < maxPending)
             {
                 _pending++;
@@ -40,6 +52,31 @@ internal sealed class ExporterCounters
 
             _dropped[(int)DropReason.BufferFull]++;
             return false;
+        }
+    }
+
+    /// <summary>Whether intake is still open.</summary>
+    public bool IsIntakeOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_intakeClosed;
+            }
+        }
+    }
+
+    /// <summary>Completes once intake is closed and nothing is pending: every trace has its final bucket.</summary>
+    public Task WhenDrained => _drained.Task;
+
+    /// <summary>From now on every Export is dropped (Shutdown); what is pending still settles.</summary>
+    public void CloseIntake()
+    {
+        lock (_gate)
+        {
+            _intakeClosed = true;
+            SignalIfDrained();
         }
     }
 
@@ -156,5 +193,14 @@ internal sealed class ExporterCounters
     {
         _pendingBytes -= reservedBytes;
         _pending--;
+        SignalIfDrained();
+    }
+
+    private void SignalIfDrained()
+    {
+        if (_intakeClosed && _pending == 0)
+        {
+            _drained.TrySetResult();
+        }
     }
 }

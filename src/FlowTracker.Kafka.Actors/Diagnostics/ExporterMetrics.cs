@@ -6,10 +6,11 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// <summary>
 /// One exporter's instruments. The counts are observed from <see cref="ExporterCounters"/> when a listener
 /// collects, so they always agree with the stats and cost nothing per trace; only the delivery duration
-/// is recorded as it happens.
+/// is recorded as it happens. Disposed with the exporter: a stopped exporter leaves no meter behind.
 /// </summary>
-internal sealed class ExporterMetrics
+internal sealed class ExporterMetrics : IDisposable
 {
+    private readonly Meter _meter;
     private readonly Histogram<double> _deliveryDuration;
     private readonly KeyValuePair<string, object?> _topic;
 
@@ -17,8 +18,7 @@ internal sealed class ExporterMetrics
     {
         _topic = new("messaging.destination.name", topic);
 
-        // Lives as long as the exporter: a stopped exporter still reports its final accounting.
-        var meter = new Meter(FlowTrackerKafkaMetrics.MeterName, typeof(ExporterMetrics).Assembly.GetName().Version?.ToString());
+        var meter = _meter = new Meter(FlowTrackerKafkaMetrics.MeterName, typeof(ExporterMetrics).Assembly.GetName().Version?.ToString());
         meter.CreateObservableCounter("flowtracker.kafka.traces.exported", () => Measure(counters.Snapshot().Exported), "{trace}", "Traces handed to Export.");
         meter.CreateObservableCounter("flowtracker.kafka.traces.delivered", () => Measure(counters.Snapshot().Delivered), "{trace}", "Traces acknowledged by Kafka.");
         meter.CreateObservableCounter(
@@ -40,6 +40,8 @@ internal sealed class ExporterMetrics
 
     public void Delivered(long acceptedAt) =>
         _deliveryDuration.Record(Stopwatch.GetElapsedTime(acceptedAt).TotalMilliseconds, _topic);
+
+    public void Dispose() => _meter.Dispose();
 
     private Measurement<long> Measure(long value) => new(value, _topic);
 

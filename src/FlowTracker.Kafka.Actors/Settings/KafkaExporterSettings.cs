@@ -19,6 +19,21 @@ internal sealed record KafkaExporterSettings(
 {
     public bool OwnsProducer => Producer is null;
 
+    /// <summary>
+    /// How long a record may wait for its delivery report before its producer is judged to report nothing:
+    /// librdkafka reports every record within <c>message.timeout.ms</c>, plus a request still in flight then
+    /// (<c>request.timeout.ms</c>), plus 5 s. An application's producer's settings are not known: librdkafka's defaults.
+    /// </summary>
+    public TimeSpan ReportTimeout =>
+        TimeSpan.FromMilliseconds(Milliseconds("message.timeout.ms", "delivery.timeout.ms", 300_000) + Milliseconds("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
+
+    private long Milliseconds(string key, string alias, long librdkafkaDefault) =>
+        ProducerConfig is { } config
+        && (config.GetValueOrDefault(key) ?? config.GetValueOrDefault(alias)) is { } text
+        && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : librdkafkaDefault;
+
     /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
     public Func<string, string> KeyName { get; init; } = static key => key;
 

@@ -1,0 +1,285 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Stages;
+
+namespace FlowTracker.Kafka.Actors.Actors;
+
+/// <summary>
+/// What outlives one incarnation of the exporter actor: the running stream, the records a failed stream
+/// left for the next one, the restart budget, and the stop. The stream runs on the exporter's own
+/// materializer, not as the actor's child, so an actor restart keeps it sending, and an actor stopped from
+/// outside still gets its bounded flush (a record Kafka confirms then is counted delivered, not dropped).
+/// </summary>
+/// <remarks>
+/// Called from the actor (its one thread), from any thread that stops the exporter, and from the stream's
+/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>: every
+/// trace settled (pending 0, or the bounded wait for it spent), and the meter, the dead-letter counter and
+/// the materializer gone.
+/// </remarks>
+internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
+{
+    /// <summary>After the stream ended, how long the end waits for traces still in the actor's mailbox or in dead letters.</summary>
+    public static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(1);
+
+    private readonly object _gate = new();
+    private readonly TaskCompletionSource<ExporterStats> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<OutgoingRecord> _carryOver = [];
+    private ActorSystem? _system;
+    private ILoggingAdapter _log = NoLogger.Instance;
+    private DeliveryLedger? _ledger;
+    private ActorMaterializer? _materializer;
+    private IActorRef? _deadTraceCounter;
+    private ExporterStream? _stream;
+    private long? _deadline;
+    private bool _stopping;
+    private bool _actorGone;
+    private bool _finishing;
+
+    /// <summary>The final accounting, once the exporter has stopped for good.</summary>
+    public Task<ExporterStats> Completion => _final.Task;
+
+    /// <summary>Whether stop was asked (intake is closed).</summary>
+    public bool IsStopping
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopping;
+            }
+        }
+    }
+
+    public ILoggingAdapter Log => _log;
+
+    /// <summary>Once per exporter, when its actor is known: logging, the shutdown task, the dead-letter counter.</summary>
+    public void Attach(ActorSystem system, string logSource)
+    {
+        lock (_gate)
+        {
+            if (_system is not null)
+            {
+                return;
+            }
+
+            _system = system;
+            _log = Logging.GetLogger(system, logSource);
+            _ledger = new DeliveryLedger(exporter.Counters, exporter.Metrics, _log, exporter.Settings.Topic, exporter.Time);
+        }
+
+        ShutdownFlush.Register(system, exporter, exporter.Settings);
+        _deadTraceCounter = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(exporter)));
+    }
+
+    /// <summary>The running stream; started (the carried-over records first) when there is none and the exporter has not ended.</summary>
+    public ExporterStream? EnsureStream()
+    {
+        lock (_gate)
+        {
+            if (_stream is not null || _finishing || _system is null)
+            {
+                return _stream;
+            }
+
+            var settings = exporter.Settings;
+            _materializer ??= ActorMaterializer.Create(_system, namePrefix: "flowtracker-kafka");
+            var producers = settings.OwnsProducer
+                ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
+                : ProducerLease.Borrowed(settings.Producer!);
+            var sink = new ProducerSink(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
+            var stream = ExporterStream.Run(settings.MaxBufferedTraces, sink, _materializer);
+            foreach (var record in _carryOver)
+            {
+                Offer(stream, record);
+            }
+
+            _carryOver.Clear();
+            _stream = stream;
+            if (_stopping)
+            {
+                // The deadline holds from when stop was asked; the buffer ends when the actor has offered every
+                // trace told before the stop (CompleteBuffer), which may be after this.
+                stream.Control.Stop(Remaining());
+            }
+
+            stream.Control.Completion.ContinueWith(t => OnStreamEnded(stream, t), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return stream;
+        }
+    }
+
+    /// <summary>
+    /// Offers a record to the running stream. Between a failed stream and its successor the record waits with
+    /// what the failed one held; only once the exporter has ended is it counted as dropped.
+    /// </summary>
+    public void Offer(OutgoingRecord record)
+    {
+        lock (_gate)
+        {
+            if (_stream is { } stream)
+            {
+                Offer(stream, record);
+                return;
+            }
+
+            if (!_finishing)
+            {
+                _carryOver.Add(record);
+                return;
+            }
+        }
+
+        exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+    }
+
+    /// <summary>
+    /// Any thread: closes intake and arms the flush deadline of the running stream (and of any stream started
+    /// later) at <paramref name="flushTimeout"/> from now, unless an earlier stop armed it sooner.
+    /// </summary>
+    public void BeginStop(TimeSpan flushTimeout)
+    {
+        exporter.Counters.CloseIntake();
+        lock (_gate)
+        {
+            _stopping = true;
+            var deadline = exporter.Time.GetTimestamp() + (long)(flushTimeout.TotalSeconds * exporter.Time.TimestampFrequency);
+            _deadline = _deadline is { } earlier ? Math.Min(earlier, deadline) : deadline;
+            _stream?.Control.Stop(Remaining());
+        }
+    }
+
+    /// <summary>The actor, once every trace told before the stop is offered: the stream may finish.</summary>
+    public void CompleteBuffer()
+    {
+        lock (_gate)
+        {
+            _stream?.Buffer.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The actor stopped for good (not a restart): what it leaves gets the bounded flush, then the end.</summary>
+    public void ActorStopped()
+    {
+        BeginStop(exporter.Settings.FlushTimeout);
+        bool idle;
+        lock (_gate)
+        {
+            _actorGone = true;
+            _stream?.Buffer.Writer.TryComplete();
+            idle = _stream is null;
+        }
+
+        if (idle)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>Ends an exporter whose actor never ran: nothing to flush.</summary>
+    public void EndUnstarted()
+    {
+        BeginStop(TimeSpan.Zero);
+        lock (_gate)
+        {
+            _actorGone = true;
+        }
+
+        Finish();
+    }
+
+    private void OnStreamEnded(ExporterStream stream, Task completion)
+    {
+        Exception? failure = null;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(stream, _stream))
+            {
+                return;
+            }
+
+            _stream = null;
+            var leftovers = stream.TakeBuffered();
+            if (completion.IsCompletedSuccessfully)
+            {
+                // Completed at the flush deadline before the sink pulled these: never sent.
+                foreach (var record in leftovers)
+                {
+                    exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+                }
+            }
+            else
+            {
+                failure = completion.Exception?.GetBaseException() ?? new InvalidOperationException("The exporter's stream ended without a result.");
+                if (failure is ProducerSinkFailure sinkFailure)
+                {
+                    _carryOver.AddRange(sinkFailure.Unsettled);
+                }
+
+                _carryOver.AddRange(leftovers);
+            }
+
+            // While running, the actor's parent decides (supervision) and a new stream sends what is carried over;
+            // once stopping, a stream that gave up is the end: nothing is left to send with.
+            if (failure is not null && !_stopping && !_actorGone)
+            {
+                exporter.Actor?.Tell(new StreamFailed(failure));
+                return;
+            }
+        }
+
+        Finish();
+    }
+
+    /// <summary>The end, once: what a failed stream left is failed (no producer will send it), then the final accounting.</summary>
+    private void Finish()
+    {
+        List<OutgoingRecord> orphans;
+        lock (_gate)
+        {
+            if (_finishing)
+            {
+                return;
+            }
+
+            _finishing = true;
+            orphans = [.. _carryOver];
+            _carryOver.Clear();
+        }
+
+        exporter.Counters.CloseIntake();
+        foreach (var record in orphans)
+        {
+            exporter.Counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+        }
+
+        _ = FinishAsync();
+    }
+
+    private async Task FinishAsync()
+    {
+        // Traces still in the actor's mailbox are dropped as it reads them, or counted as they reach dead letters.
+        await Task.WhenAny(exporter.Counters.WhenDrained, Task.Delay(DrainWait)).ConfigureAwait(false);
+        var stats = exporter.Counters.Snapshot();
+        _deadTraceCounter?.Tell(PoisonPill.Instance);
+        exporter.Metrics.Dispose();
+        _materializer?.Shutdown();
+        _log.Info(
+            "FlowTracker Kafka exporter stopped: {0}{1}",
+            stats,
+            stats.Pending == 0 ? string.Empty : $" ({stats.Pending} trace(s) were still unaccounted for {DrainWait} after the stream ended)");
+        _final.TrySetResult(stats);
+    }
+
+    private void Offer(ExporterStream stream, OutgoingRecord record)
+    {
+        if (!stream.Buffer.Writer.TryWrite(record))
+        {
+            exporter.Counters.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull, record.ReservedBytes);
+        }
+    }
+
+    private TimeSpan Remaining() =>
+        _deadline is { } deadline ? exporter.Time.GetElapsedTime(exporter.Time.GetTimestamp(), deadline) : exporter.Settings.FlushTimeout;
+}

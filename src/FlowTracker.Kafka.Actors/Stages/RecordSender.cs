@@ -1,0 +1,516 @@
+using Akka.Streams.Supervision;
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Diagnostics;
+
+namespace FlowTracker.Kafka.Actors.Stages;
+
+/// <summary>
+/// The producer stage's state machine, free of Akka so that tests can drive it through every ordering.
+/// Every record is in exactly one place: the backlog (not yet handed to a producer), in flight (handed to
+/// producer <c>generation</c>, no report yet), held (its producer died and its outcome is unknown: the next
+/// producer sends it), or settled in the ledger. One thread calls it: the stage's.
+/// </summary>
+/// <remarks>
+/// The rule that makes a fatal error lose nothing, whatever order the events come in: a failure report is
+/// settled as failed only when it comes from the live producer and its code is one the decider resumes past.
+/// A record purged by librdkafka, reported by a producer already known dead, or reported with a code that
+/// itself means the producer died (which also tells the sender so, should the error event come later) is
+/// held and sent again by the next producer.
+/// </remarks>
+internal sealed class RecordSender
+{
+    private readonly LinkedList<OutgoingRecord> _backlog = new();
+    private readonly Dictionary<long, InFlight> _inFlight = [];
+    private readonly List<Held> _held = [];
+    private readonly RecordProducerFactory _factory;
+    private readonly ProducerEventQueue _events;
+    private readonly ISenderHost _host;
+    private readonly DeliveryLedger _ledger;
+    private readonly RestartBackoff _backoff;
+    private readonly Decider _decider;
+    private readonly SenderOptions _options;
+    private IRecordProducer? _producer;
+    private SenderState _state = SenderState.Waiting;
+    private ErrorCode _goneCode;
+    private int _generation;
+    private long _sends;
+    private bool _queueFull;
+    private bool _upstreamFinished;
+    private bool _deadlineArmed;
+
+    public RecordSender(
+        RecordProducerFactory factory, ProducerEventQueue events, ISenderHost host, DeliveryLedger ledger, RestartBackoff backoff, Decider decider, SenderOptions options)
+    {
+        _factory = factory;
+        _events = events;
+        _host = host;
+        _ledger = ledger;
+        _backoff = backoff;
+        _decider = decider;
+        _options = options;
+    }
+
+    private enum SenderState
+    {
+        /// <summary>No producer: before the first, or between a dead one and its successor.</summary>
+        Waiting,
+
+        /// <summary>A live producer takes records.</summary>
+        Alive,
+
+        /// <summary>The application's producer died or was disposed: nothing can send any more.</summary>
+        Gone,
+
+        /// <summary>Completed or failed: nothing more happens.</summary>
+        Ended,
+    }
+
+    /// <summary>Records in the sender's hands: backlog, in flight and held.</summary>
+    public int Unsettled => _backlog.Count + _inFlight.Count + _held.Count;
+
+    /// <summary>Whether the stage may pull another record: the backlog is bounded like the exporter's buffer.</summary>
+    public bool WantsMore => _state != SenderState.Ended && _backlog.Count < _options.MaxBacklog;
+
+    public bool HasEnded => _state == SenderState.Ended;
+
+    /// <summary>Builds the first producer, unless the exporter's restart budget is spent: then it waits max-backoff.</summary>
+    public void Start()
+    {
+        var delay = _backoff.DelayBeforeStart();
+        if (delay > TimeSpan.Zero)
+        {
+            _ledger.ProducerStartDelayed(delay);
+            _host.ScheduleRestart(delay);
+            return;
+        }
+
+        StartProducer();
+    }
+
+    public void Offer(OutgoingRecord record)
+    {
+        _backlog.AddLast(record);
+        Drain();
+    }
+
+    /// <summary>Upstream completed: complete once everything is settled, within the flush timeout.</summary>
+    public void OnUpstreamFinished()
+    {
+        _upstreamFinished = true;
+        RequestStop(_options.FlushTimeout);
+        CompleteIfDone();
+    }
+
+    /// <summary>Stop was asked: whatever the backlog, the producer or the brokers are doing, end after <paramref name="remaining"/>.</summary>
+    public void RequestStop(TimeSpan remaining)
+    {
+        if (!_deadlineArmed && _state != SenderState.Ended)
+        {
+            _deadlineArmed = true;
+            _host.ScheduleDeadline(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Settles every queued producer event, in the order the producer raised them.</summary>
+    public void OnEvents()
+    {
+        _events.BeginDrain();
+        while (_state != SenderState.Ended && _events.TryDequeue(out var producerEvent))
+        {
+            if (producerEvent.Kind == ProducerEventKind.Error)
+            {
+                OnProducerError(producerEvent);
+            }
+            else
+            {
+                OnReport(producerEvent);
+            }
+        }
+
+        Drain();
+    }
+
+    public void OnQueueFullRetry()
+    {
+        _queueFull = false;
+        Drain();
+    }
+
+    /// <summary>The backoff after a producer's death is over: what it never confirmed goes first to its successor.</summary>
+    public void OnRestartDue()
+    {
+        if (_state != SenderState.Waiting)
+        {
+            return;
+        }
+
+        HoldInFlight();
+        var resent = _held.OrderBy(h => h.Send).ToList();
+        _held.Clear();
+        for (var i = resent.Count - 1; i >= 0; i--)
+        {
+            _backlog.AddFirst(resent[i].Record);
+        }
+
+        _ledger.Resent(resent.Count, resent.Count(h => h.MayBeWritten));
+        DisposeProducer();
+        StartProducer();
+        Drain();
+    }
+
+    /// <summary>The flush deadline: what is still unsettled is counted (dropped: Shutdown) and the stage completes.</summary>
+    public void OnDeadline()
+    {
+        if (_state == SenderState.Ended)
+        {
+            return;
+        }
+
+        var left = Abandon();
+        if (left > 0)
+        {
+            _ledger.AbandonedAtDeadline(left, _options.FlushTimeout);
+        }
+
+        End();
+        _host.Complete();
+    }
+
+    /// <summary>
+    /// A producer must report on every record within <c>message.timeout.ms</c>; records older than that plus a
+    /// margin mean it never will (an application's producer built without delivery reports): they fail, and the
+    /// ledger says why and how to fix it.
+    /// </summary>
+    public void CheckOverdueReports(long now)
+    {
+        List<long>? overdue = null;
+        foreach (var (send, entry) in _inFlight)
+        {
+            if (_options.Time.GetElapsedTime(entry.SentAt, now) > _options.ReportTimeout)
+            {
+                (overdue ??= []).Add(send);
+            }
+        }
+
+        if (overdue is null)
+        {
+            return;
+        }
+
+        foreach (var send in overdue)
+        {
+            _inFlight.Remove(send, out var entry);
+            _ledger.Failed(ErrorCode.Local_MsgTimedOut, entry.Record.ReservedBytes);
+        }
+
+        _ledger.ReportsMissing(overdue.Count, _options.ReportTimeout);
+        Drain();
+    }
+
+    /// <summary>The stage stopped from outside: what the sender still held is counted (dropped: Shutdown), the producer released.</summary>
+    public void Stop()
+    {
+        if (_state != SenderState.Ended)
+        {
+            Abandon();
+            End();
+        }
+
+        DisposeProducer();
+    }
+
+    private void StartProducer()
+    {
+        var generation = ++_generation;
+        try
+        {
+            _producer = _factory(generation, _events);
+            _state = SenderState.Alive;
+            _ledger.ProducerStarted();
+        }
+#pragma warning disable CA1031 // Whatever building a producer throws is that producer's death: rebuilt with backoff, never a crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _producer = null;
+            _state = SenderState.Alive;
+            Died(new Error(ErrorCode.Local_Fatal, $"could not create the producer: {ex.Message}", isFatal: true), owned: _options.OwnsProducer);
+        }
+    }
+
+    /// <summary>Sends the backlog in order while the producer takes it.</summary>
+    private void Drain()
+    {
+        if (_state == SenderState.Gone)
+        {
+            FailEverything(_goneCode);
+        }
+
+        while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next)
+        {
+            if (_producer!.Unusable is { } why)
+            {
+                Gone(ErrorCode.Local_Destroy, why);
+                FailEverything(_goneCode);
+                break;
+            }
+
+            if (TrySend(next.Value))
+            {
+                _backlog.RemoveFirst();
+            }
+        }
+
+        _ledger.InFlight(_inFlight.Count);
+        CompleteIfDone();
+    }
+
+    /// <summary>True when the record left the backlog: sent, or settled at once with its error.</summary>
+    private bool TrySend(OutgoingRecord record)
+    {
+        var send = ++_sends;
+        _inFlight[send] = new InFlight(record, _generation, _options.Time.GetTimestamp());
+        try
+        {
+            _producer!.Produce(_options.Topic, record, send);
+            return true;
+        }
+#pragma warning disable CA1031 // Every exception of one record is classified by the decider; none may stop the stream unasked.
+        catch (Exception thrown)
+#pragma warning restore CA1031
+        {
+            _inFlight.Remove(send);
+            if (thrown is KafkaException { Error.Code: ErrorCode.Local_QueueFull })
+            {
+                // Backpressure, not failure: librdkafka's queue drains as deliveries complete.
+                _queueFull = true;
+                _host.ScheduleQueueFullRetry();
+                return false;
+            }
+
+            var cause = ProducerDecider.FromProduce(thrown);
+            switch (Decide(cause))
+            {
+                case Directive.Resume:
+                    _ledger.Failed(ProducerDecider.CodeOf(cause), record.ReservedBytes);
+                    return true;
+                case Directive.Stop:
+                    Fail(cause);
+                    return false;
+                default:
+                    Died(ErrorOf(cause), _producer!.IsOwned);
+                    return false;
+            }
+        }
+    }
+
+    private void OnProducerError(ProducerEvent producerEvent)
+    {
+        if (producerEvent.Generation != _generation || _state != SenderState.Alive)
+        {
+            return; // A dead producer's last words: its successor (or nothing) is what counts now.
+        }
+
+        if (ProducerDecider.IsFatal(producerEvent.Error))
+        {
+            Died(producerEvent.Error, _producer!.IsOwned);
+        }
+        else
+        {
+            _ledger.ProducerError(producerEvent.Error);
+        }
+    }
+
+    private void OnReport(ProducerEvent report)
+    {
+        if (!_inFlight.Remove(report.Send, out var entry))
+        {
+            return; // Held and handed to a newer producer already, or abandoned at the deadline.
+        }
+
+        var code = report.Error.Code;
+        if (code == ErrorCode.NoError)
+        {
+            _ledger.Delivered(entry.Record);
+            return;
+        }
+
+        var live = _state == SenderState.Alive && entry.Generation == _generation;
+        if (code is ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight)
+        {
+            // librdkafka purges only a producer that hit a fatal error (the exporter never purges a live one):
+            // the record is held, and the purge itself says the producer died if its error event is still to come.
+            Hold(report.Send, entry, mayBeWritten: code == ErrorCode.Local_PurgeInflight);
+            if (live)
+            {
+                Died(new Error(ErrorCode.Local_Fatal, "librdkafka purged the producer's queue after a fatal error", isFatal: true), _producer!.IsOwned);
+            }
+
+            return;
+        }
+
+        if (!live)
+        {
+            Hold(report.Send, entry, mayBeWritten: true);
+            return;
+        }
+
+        var cause = new KafkaException(report.Error);
+        switch (Decide(cause))
+        {
+            case Directive.Resume:
+                _ledger.Failed(code, entry.Record.ReservedBytes);
+                break;
+            case Directive.Stop:
+                Hold(report.Send, entry, mayBeWritten: true);
+                Fail(cause);
+                break;
+            default:
+                Hold(report.Send, entry, mayBeWritten: true);
+                Died(report.Error, _producer!.IsOwned);
+                break;
+        }
+    }
+
+    /// <summary>The live producer is dead: rebuild it after the backoff, or give up if it is not ours or the budget is spent.</summary>
+    private void Died(Error error, bool owned)
+    {
+        if (_state != SenderState.Alive)
+        {
+            return;
+        }
+
+        _state = SenderState.Waiting;
+        _queueFull = false;
+        if (!owned)
+        {
+            Gone(ErrorCode.Local_Fatal, $"the application's producer hit fatal error {error.Code} ({error.Reason})");
+            return;
+        }
+
+        if (_backoff.TryNext(out var delay))
+        {
+            _ledger.ProducerRestarting(error, _backoff.RecentRestarts, _options.Restart.MaxRestarts, delay);
+            _host.ScheduleRestart(delay);
+            return;
+        }
+
+        var failure = $"the producer hit fatal error {error.Code} ({error.Reason}) after {_options.Restart.MaxRestarts} restart(s) within {_options.Restart.Within}; "
+            + $"the exporter actor's parent decides what follows, and no producer is built sooner than {_options.Restart.Max} from now.";
+        _ledger.ProducerGaveUp(failure);
+        Fail(new KafkaProducerFatalException(error, "Kafka exporter: " + failure));
+    }
+
+    /// <summary>Nothing can send any more: the application's producer is dead or disposed, and it is not ours to rebuild.</summary>
+    private void Gone(ErrorCode code, string reason)
+    {
+        _state = SenderState.Gone;
+        _goneCode = code;
+        _ledger.ProducerDead(
+            $"{reason}. The exporter cannot rebuild a producer it does not own: every trace from now on fails with {code}. Create a new producer and a new exporter.");
+    }
+
+    /// <summary>Fails every record not yet settled; in-flight ones too when their producer can no longer report (disposed).</summary>
+    private void FailEverything(ErrorCode code)
+    {
+        var records = _backlog.Concat(_held.Select(h => h.Record));
+        if (code == ErrorCode.Local_Destroy)
+        {
+            records = records.Concat(_inFlight.Values.Select(f => f.Record));
+            _inFlight.Clear();
+        }
+
+        foreach (var record in records.ToList())
+        {
+            _ledger.Failed(code, record.ReservedBytes);
+        }
+
+        _backlog.Clear();
+        _held.Clear();
+    }
+
+    private Directive Decide(Exception cause)
+    {
+        try
+        {
+            return _decider(cause);
+        }
+#pragma warning disable CA1031 // A decider that throws decides nothing: the record is failed, never the stream.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return Directive.Resume;
+        }
+    }
+
+    private static Error ErrorOf(Exception cause) =>
+        cause is KafkaException k ? k.Error : new Error(ErrorCode.Local_Fatal, cause.Message, isFatal: true);
+
+    private void Hold(long send, InFlight entry, bool mayBeWritten) => _held.Add(new Held(send, entry.Record, mayBeWritten));
+
+    /// <summary>Every record the dead producer still has in flight: its outcome is unknown, so it is sent again.</summary>
+    private void HoldInFlight()
+    {
+        foreach (var (send, entry) in _inFlight)
+        {
+            _held.Add(new Held(send, entry.Record, MayBeWritten: true));
+        }
+
+        _inFlight.Clear();
+    }
+
+    private void Fail(Exception cause)
+    {
+        HoldInFlight();
+        var unsettled = _held.OrderBy(h => h.Send).Select(h => h.Record).Concat(_backlog).ToList();
+        _held.Clear();
+        _backlog.Clear();
+        _ledger.InFlight(0);
+        End();
+        _host.Fail(new ProducerSinkFailure(cause, unsettled));
+    }
+
+    /// <summary>Counts every unsettled record as dropped (Shutdown): its outcome was unknown when the sender stopped.</summary>
+    private int Abandon()
+    {
+        HoldInFlight();
+        var left = _held.Count + _backlog.Count;
+        foreach (var record in _held.Select(h => h.Record).Concat(_backlog))
+        {
+            _ledger.Abandoned(record.ReservedBytes);
+        }
+
+        _held.Clear();
+        _backlog.Clear();
+        _ledger.InFlight(0);
+        return left;
+    }
+
+    private void CompleteIfDone()
+    {
+        if (_upstreamFinished && _state != SenderState.Ended && Unsettled == 0)
+        {
+            End();
+            _host.Complete();
+        }
+    }
+
+    private void End()
+    {
+        _state = SenderState.Ended;
+        _ledger.FlushErrorLog();
+    }
+
+    private void DisposeProducer()
+    {
+        var producer = _producer;
+        _producer = null;
+        producer?.Dispose();
+    }
+
+    /// <summary>A record handed to producer <see cref="Generation"/> at <see cref="SentAt"/> (a <see cref="TimeProvider"/> timestamp).</summary>
+    private readonly record struct InFlight(OutgoingRecord Record, int Generation, long SentAt);
+
+    /// <summary>A record whose producer died before confirming it; <see cref="MayBeWritten"/>: it may already be on the topic.</summary>
+    private readonly record struct Held(long Send, OutgoingRecord Record, bool MayBeWritten);
+}
