@@ -17,6 +17,11 @@ namespace FlowTracker.Serialization;
 /// surrogate becomes U+FFFD, so the output is always valid UTF-8. The reader ignores unknown fields,
 /// accepts any RFC 3339 offset and Go's nanosecond fractions, and tolerates missing optional fields
 /// and <c>"spans": null</c>.</para>
+/// <para>Go's string fields can never be <c>null</c>, so none is written as <c>null</c>: a
+/// <see langword="null"/> forced into <c>trace_id</c>, <c>span_id</c> or <c>name</c> is written as
+/// <c>""</c>, as Go writes an unset string (a null <c>parent_id</c> is omitted, as Go omits an empty one).
+/// Reading <c>null</c> in those three fields gives <c>""</c>, not <see langword="null"/>, as Go's decoder
+/// leaves the string empty; the model's non-nullable properties stay non-null.</para>
 /// </remarks>
 public static class TraceJson
 {
@@ -136,6 +141,6 @@ public static class TraceJson
             }
         }
 
-        return trace.TraceId is null ? trace with { TraceId = string.Empty } : trace;
+        return trace;
     }
 }
