@@ -61,7 +61,8 @@ public sealed record Span
 
     /// <summary>
     /// Metadata of the step (<c>tags</c>). An empty map is stored as <see langword="null"/> and
-    /// omitted, as Go does. Keys are written in ordinal order, as Go sorts map keys.
+    /// omitted, as Go does. Keys are written in ordinal order, as Go sorts map keys. A
+    /// <see langword="null"/> value is written as <c>""</c>, as Go's map holds plain strings.
     /// Default: <see langword="null"/>.
     /// </summary>
     [JsonPropertyName("tags")]

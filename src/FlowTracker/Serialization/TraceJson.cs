@@ -18,10 +18,11 @@ namespace FlowTracker.Serialization;
 /// accepts any RFC 3339 offset and Go's nanosecond fractions, and tolerates missing optional fields
 /// and <c>"spans": null</c>.</para>
 /// <para>Go's string fields can never be <c>null</c>, so none is written as <c>null</c>: a
-/// <see langword="null"/> forced into <c>trace_id</c>, <c>span_id</c> or <c>name</c> is written as
-/// <c>""</c>, as Go writes an unset string (a null <c>parent_id</c> is omitted, as Go omits an empty one).
-/// Reading <c>null</c> in those three fields gives <c>""</c>, not <see langword="null"/>, as Go's decoder
-/// leaves the string empty; the model's non-nullable properties stay non-null.</para>
+/// <see langword="null"/> forced into <c>trace_id</c>, <c>span_id</c>, <c>name</c> or a tag's value
+/// (or key) is written as <c>""</c>, as Go writes an unset string (a null <c>parent_id</c> is omitted,
+/// as Go omits an empty one). Reading <c>null</c> in <c>trace_id</c>, <c>span_id</c> or <c>name</c>
+/// gives <c>""</c>, not <see langword="null"/>, as Go's decoder leaves the string empty, so the model's
+/// non-nullable properties stay non-null; a tag whose value is <c>null</c> is skipped.</para>
 /// </remarks>
 public static class TraceJson
 {

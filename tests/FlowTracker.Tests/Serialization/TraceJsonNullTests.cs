@@ -92,6 +92,42 @@ public sealed class TraceJsonNullTests
         Assert.Equal(string.Empty, TraceJson.Deserialize("""{"trace_id":null,"spans":[null]}""").TraceId);
     }
 
+    [Fact]
+    public void NullTagValue_Written_IsAnEmptyStringLikeGoMap()
+    {
+        // Inserted in key order and out of it: the converter writes each order its own way.
+        var sorted = new Dictionary<string, string> { ["a"] = "x", ["k"] = null! };
+        var unsorted = new Dictionary<string, string> { ["k"] = null!, ["a"] = "x" };
+        const string Expected = """{"trace_id":"t","spans":[{"span_id":"s","name":"n","duration_ms":0,"tags":{"a":"x","k":""}}]}""";
+
+        Assert.Equal(Expected, Utf8(new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = "n", Tags = sorted }] }));
+        Assert.Equal(Expected, Utf8(new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = "n", Tags = unsorted }] }));
+    }
+
+    [Fact]
+    public void NullTagKeyFromACustomDictionary_Written_IsAnEmptyKeyInsteadOfThrowing()
+    {
+        var tags = new ListedTags(new("b", "2"), new(null!, "v"), new("a", null!));
+        var trace = new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = "n", Tags = tags }] };
+
+        var bytes = TraceJson.SerializeToUtf8Bytes(trace);
+
+        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"n","duration_ms":0,"tags":{"":"v","a":"","b":"2"}}]}""", Encoding.UTF8.GetString(bytes));
+        AssertGoShape(bytes);
+    }
+
+    [Fact]
+    public void NullTagValues_Written_ParseIntoTheGoShapeWithNoNullString()
+    {
+        var trace = new Trace
+        {
+            TraceId = "t",
+            Spans = [new Span { SpanId = "s", Name = "n", Tags = new Dictionary<string, string> { ["z"] = null!, ["y"] = null!, ["x"] = "v" } }],
+        };
+
+        AssertGoShape(TraceJson.SerializeToUtf8Bytes(trace));
+    }
+
     private static string Utf8(Trace trace) => Encoding.UTF8.GetString(TraceJson.SerializeToUtf8Bytes(trace));
 
     // The shape Go's encoding/json gives its Trace: strings are always strings, parent_id and tags
@@ -137,5 +173,29 @@ public sealed class TraceJsonNullTests
                 Assert.All(tags.EnumerateObject(), tag => Assert.Equal(JsonValueKind.String, tag.Value.ValueKind));
             }
         }
+    }
+
+    // A caller's own dictionary type, which unlike Dictionary<,> can yield a null key.
+    private sealed class ListedTags(params KeyValuePair<string, string>[] items) : IReadOnlyDictionary<string, string>
+    {
+        public int Count => items.Length;
+
+        public IEnumerable<string> Keys => items.Select(i => i.Key);
+
+        public IEnumerable<string> Values => items.Select(i => i.Value);
+
+        public string this[string key] => items.First(i => i.Key == key).Value;
+
+        public bool ContainsKey(string key) => items.Any(i => i.Key == key);
+
+        public bool TryGetValue(string key, out string value)
+        {
+            value = items.FirstOrDefault(i => i.Key == key).Value;
+            return ContainsKey(key);
+        }
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)items).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
