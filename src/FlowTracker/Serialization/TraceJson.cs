@@ -23,6 +23,11 @@ namespace FlowTracker.Serialization;
 /// as Go omits an empty one). Reading <c>null</c> in <c>trace_id</c>, <c>span_id</c> or <c>name</c>
 /// gives <c>""</c>, not <see langword="null"/>, as Go's decoder leaves the string empty, so the model's
 /// non-nullable properties stay non-null; a tag whose value is <c>null</c> is skipped.</para>
+/// <para>Other odd content is written as valid JSON too: any <see cref="DateTimeOffset"/>
+/// (<see cref="DateTimeOffset.MinValue"/> is unset and omitted), any duration, and a null spans list or
+/// span as <c>null</c>, as Go writes a nil slice or pointer. The one exception is a single string or tag
+/// key longer than 166,666,666 UTF-16 characters, System.Text.Json's limit: serializing it throws
+/// <see cref="ArgumentException"/>; such a record is far beyond any practical Kafka message size.</para>
 /// </remarks>
 public static class TraceJson
 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowTracker.Serialization;
 
@@ -126,6 +127,111 @@ public sealed class TraceJsonNullTests
         };
 
         AssertGoShape(TraceJson.SerializeToUtf8Bytes(trace));
+    }
+
+    public static TheoryData<string> OddTraces() =>
+        ["null spans", "null span", "extreme times", "utc minimum with an offset", "tags emptied after the span was built", "megabyte strings", "lone surrogates", "nothing set but nulls"];
+
+    [Theory]
+    [MemberData(nameof(OddTraces))]
+    public void OddButBuildableTrace_Written_IsGoShapedUtf8ThroughEveryOverload(string name)
+    {
+        var trace = OddTrace(name);
+
+        var bytes = TraceJson.SerializeToUtf8Bytes(trace);
+        var buffer = new ArrayBufferWriter<byte>();
+        TraceJson.Serialize(buffer, trace);
+        var composed = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(composed, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            TraceJson.Serialize(writer, trace);
+        }
+
+        Assert.Equal(bytes, buffer.WrittenSpan.ToArray());
+        Assert.Equal(bytes, composed.WrittenSpan.ToArray());
+        Assert.Equal(TraceJson.SerializeToString(trace), new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+        AssertGoShape(bytes);
+    }
+
+    [Fact]
+    public void NullSpansOrSpan_Written_AreNullLikeGoNilSliceAndPointer()
+    {
+        Assert.Equal("""{"trace_id":"t","spans":null}""", Utf8(OddTrace("null spans")));
+        Assert.Equal("""{"trace_id":"t","spans":[null]}""", Utf8(OddTrace("null span")));
+    }
+
+    [Fact]
+    public void ExtremeTimes_Written_AreOmittedWhenUnsetAndRfc3339Otherwise()
+    {
+        Assert.Equal(
+            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","end_time":"9999-12-31T23:59:59.9999999Z","duration_ms":-9223372036854775808}]}""",
+            Utf8(OddTrace("extreme times")));
+        Assert.Equal(
+            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","end_time":"0001-01-01T00:00:00.0000001Z","duration_ms":0}]}""",
+            Utf8(OddTrace("utc minimum with an offset")));
+    }
+
+    private static Trace OddTrace(string name)
+    {
+        var span = new Span { SpanId = "s", Name = "n" };
+        return name switch
+        {
+            "null spans" => new Trace { TraceId = "t", Spans = null! },
+            "null span" => new Trace { TraceId = "t", Spans = [null!] },
+            "extreme times" => new Trace
+            {
+                TraceId = "t",
+                Spans = [span with { StartTime = DateTimeOffset.MinValue, EndTime = DateTimeOffset.MaxValue, DurationMs = long.MinValue }],
+            },
+            "utc minimum with an offset" => new Trace
+            {
+                TraceId = "t",
+                Spans =
+                [
+                    span with
+                    {
+                        StartTime = new DateTimeOffset(new DateTime(1, 1, 1, 14, 0, 0), TimeSpan.FromHours(14)),
+                        EndTime = new DateTimeOffset(new DateTime(1, 1, 1, 14, 0, 0), TimeSpan.FromHours(14)).AddTicks(1),
+                    },
+                ],
+            },
+            "tags emptied after the span was built" => EmptiedTags(span),
+            "megabyte strings" => new Trace
+            {
+                TraceId = new string('t', 1_000_000),
+                Spans =
+                [
+                    new Span
+                    {
+                        SpanId = new string('s', 1_000_000),
+                        ParentId = new string('p', 1_000_000),
+                        Name = new string('漢', 1_000_000),
+                        Tags = new Dictionary<string, string> { [new string('k', 1_000_000)] = string.Concat(Enumerable.Repeat("🙂", 500_000)) },
+                    },
+                ],
+            },
+            "lone surrogates" => new Trace
+            {
+                TraceId = "\uD800",
+                Spans = [new Span { SpanId = "\uDC00", ParentId = "p\uD83D", Name = "\uDE00n", Tags = new Dictionary<string, string> { ["\uD800"] = "\uDFFF" } }],
+            },
+            "nothing set but nulls" => new Trace
+            {
+                TraceId = null!,
+                Spans = [new Span { SpanId = null!, ParentId = null, Name = null!, Tags = new ListedTags(new KeyValuePair<string, string>(null!, null!)) }],
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        };
+    }
+
+    // Span keeps the caller's dictionary, so it can be emptied later: then "tags":{} is written where
+    // Go would omit the map. Still valid for a Go consumer, so only its shape is checked here.
+    private static Trace EmptiedTags(Span span)
+    {
+        var tags = new Dictionary<string, string> { ["k"] = "v" };
+        var trace = new Trace { TraceId = "t", Spans = [span with { Tags = tags }] };
+        tags.Clear();
+        return trace;
     }
 
     private static string Utf8(Trace trace) => Encoding.UTF8.GetString(TraceJson.SerializeToUtf8Bytes(trace));
