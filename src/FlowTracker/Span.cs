@@ -9,8 +9,12 @@ public sealed record Span
     private readonly string? _parentId;
     private readonly IReadOnlyDictionary<string, string>? _tags;
 
-    /// <summary>The span's identifier (<c>span_id</c>), unique within its trace. Default: empty.</summary>
+    /// <summary>
+    /// The span's identifier (<c>span_id</c>), unique within its trace. Default: empty.
+    /// <see langword="null"/> is written as <c>""</c>, as Go's field is a plain string.
+    /// </summary>
     [JsonPropertyName("span_id")]
+    [JsonConverter(typeof(NullAsEmptyStringConverter))]
     public string SpanId { get; init; } = string.Empty;
 
     /// <summary>
@@ -26,8 +30,12 @@ public sealed record Span
         init => _parentId = string.IsNullOrEmpty(value) ? null : value;
     }
 
-    /// <summary>What the step did, for example <c>DB: Process Order</c>. Default: empty.</summary>
+    /// <summary>
+    /// What the step did, for example <c>DB: Process Order</c>. Default: empty.
+    /// <see langword="null"/> is written as <c>""</c>, as Go's field is a plain string.
+    /// </summary>
     [JsonPropertyName("name")]
+    [JsonConverter(typeof(NullAsEmptyStringConverter))]
     public string Name { get; init; } = string.Empty;
 
     /// <summary>
@@ -53,7 +61,8 @@ public sealed record Span
 
     /// <summary>
     /// Metadata of the step (<c>tags</c>). An empty map is stored as <see langword="null"/> and
-    /// omitted, as Go does. Keys are written in ordinal order, as Go sorts map keys.
+    /// omitted, as Go does. Keys are written in ordinal order, as Go sorts map keys. A
+    /// <see langword="null"/> value is written as <c>""</c>, as Go's map holds plain strings.
     /// Default: <see langword="null"/>.
     /// </summary>
     [JsonPropertyName("tags")]

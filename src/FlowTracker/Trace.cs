@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlowTracker.Serialization;
 
 namespace FlowTracker;
 
@@ -11,8 +12,10 @@ public sealed record Trace
     /// <summary>
     /// The trace's identifier (<c>trace_id</c>). Exporters use it as the record key, so every
     /// record of one trace lands on the same Kafka partition. Default: empty (an invalid trace).
+    /// <see langword="null"/> is written as <c>""</c>, as Go's field is a plain string.
     /// </summary>
     [JsonPropertyName("trace_id")]
+    [JsonConverter(typeof(NullAsEmptyStringConverter))]
     public string TraceId { get; init; } = string.Empty;
 
     /// <summary>

@@ -7,6 +7,9 @@ namespace FlowTracker.Serialization;
 /// Tags as a JSON object. Keys are written in ordinal order because Go's <c>encoding/json</c>
 /// sorts map keys; equal maps therefore give equal bytes in both languages. Reading is tolerant:
 /// a number or boolean value keeps its JSON text, a nested value keeps its raw JSON, null is skipped.
+/// Writing never emits <c>null</c>: Go's tags are a <c>map[string]string</c>, so a
+/// <see langword="null"/> value, or a <see langword="null"/> key that a custom dictionary yields, is
+/// written as <c>""</c>, as Go writes an empty string.
 /// </summary>
 internal sealed class SortedTagsConverter : JsonConverter<IReadOnlyDictionary<string, string>?>
 {
@@ -65,7 +68,7 @@ internal sealed class SortedTagsConverter : JsonConverter<IReadOnlyDictionary<st
         {
             foreach (var (key, tag) in value)
             {
-                writer.WriteString(key, tag);
+                writer.WriteString(key ?? string.Empty, tag ?? string.Empty);
             }
         }
         else
@@ -74,7 +77,7 @@ internal sealed class SortedTagsConverter : JsonConverter<IReadOnlyDictionary<st
             Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
             foreach (var (key, tag) in sorted)
             {
-                writer.WriteString(key, tag);
+                writer.WriteString(key ?? string.Empty, tag ?? string.Empty);
             }
         }
 

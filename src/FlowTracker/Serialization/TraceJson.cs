@@ -17,6 +17,17 @@ namespace FlowTracker.Serialization;
 /// surrogate becomes U+FFFD, so the output is always valid UTF-8. The reader ignores unknown fields,
 /// accepts any RFC 3339 offset and Go's nanosecond fractions, and tolerates missing optional fields
 /// and <c>"spans": null</c>.</para>
+/// <para>Go's string fields can never be <c>null</c>, so none is written as <c>null</c>: a
+/// <see langword="null"/> forced into <c>trace_id</c>, <c>span_id</c>, <c>name</c> or a tag's value
+/// (or key) is written as <c>""</c>, as Go writes an unset string (a null <c>parent_id</c> is omitted,
+/// as Go omits an empty one). Reading <c>null</c> in <c>trace_id</c>, <c>span_id</c> or <c>name</c>
+/// gives <c>""</c>, not <see langword="null"/>, as Go's decoder leaves the string empty, so the model's
+/// non-nullable properties stay non-null; a tag whose value is <c>null</c> is skipped.</para>
+/// <para>Other odd content is written as valid JSON too: any <see cref="DateTimeOffset"/>
+/// (<see cref="DateTimeOffset.MinValue"/> is unset and omitted), any duration, and a null spans list or
+/// span as <c>null</c>, as Go writes a nil slice or pointer. The one exception is a single string or tag
+/// key longer than 166,666,666 UTF-16 characters, System.Text.Json's limit: serializing it throws
+/// <see cref="ArgumentException"/>; such a record is far beyond any practical Kafka message size.</para>
 /// </remarks>
 public static class TraceJson
 {
@@ -136,6 +147,6 @@ public static class TraceJson
             }
         }
 
-        return trace.TraceId is null ? trace with { TraceId = string.Empty } : trace;
+        return trace;
     }
 }
