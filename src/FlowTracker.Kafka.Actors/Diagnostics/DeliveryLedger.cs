@@ -11,7 +11,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// </summary>
 internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
-    private readonly DeliveryErrorLog _errors = new(log, topic, time);
+    private readonly RateLimitedErrorLog _errors = RateLimitedErrorLog.ForDeliveries(log, topic, time);
 
     public void Delivered(OutgoingRecord record)
     {
