@@ -1,7 +1,7 @@
 using Akka.Event;
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Diagnostics;
 using Error = Confluent.Kafka.Error;
-using LogMessage = Confluent.Kafka.LogMessage;
 
 namespace FlowTracker.Kafka.Actors.Stages;
 
@@ -32,7 +32,7 @@ internal sealed class ProducerLease : IDisposable
         {
             var producer = new ProducerBuilder<byte[], byte[]>(config)
                 .SetErrorHandler((_, error) => onError(error))
-                .SetLogHandler((_, message) => LogLibrdkafka(log, message))
+                .SetLogHandler((_, message) => LibrdkafkaLog.Write(log, message))
                 .Build();
             created?.Invoke(producer);
             return new ProducerLease(producer, owned: true);
@@ -42,20 +42,4 @@ internal sealed class ProducerLease : IDisposable
         _ => new ProducerLease(new DependentProducerBuilder<byte[], byte[]>(application.Handle).Build(), owned: false);
 
     public void Dispose() => Producer.Dispose();
-
-    private static void LogLibrdkafka(ILoggingAdapter log, LogMessage message)
-    {
-        switch (message.Level)
-        {
-            case <= SyslogLevel.Error:
-                log.Error("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            case SyslogLevel.Warning:
-                log.Warning("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            default:
-                log.Debug("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-        }
-    }
 }
