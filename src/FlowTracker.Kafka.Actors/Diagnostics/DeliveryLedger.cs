@@ -7,21 +7,50 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 
 /// <summary>
 /// Where the producer stage settles each record and reports on its producer: the counters, the
-/// rate-limited delivery error log, and the log lines an operator needs when a producer dies.
+/// rate-limited delivery and producer error logs, and the log lines an operator needs when brokers
+/// come back or a producer dies.
 /// </summary>
+/// <remarks>Called from the stage's thread only; the counters it shares with others have their own lock.</remarks>
 internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
-    private readonly DeliveryErrorLog _errors = new(log, topic, time);
+    private readonly RateLimitedErrorLog _errors = RateLimitedErrorLog.ForDeliveries(log, topic, time);
+    private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
+    private long _producerErrorsSinceUnreachable;
 
     public void Delivered(OutgoingRecord record)
     {
-        counters.Delivered(record.ReservedBytes);
+        var unreachableSince = counters.Delivered(record.ReservedBytes);
         metrics.Delivered(record.AcceptedAt);
+        if (unreachableSince is { } since)
+        {
+            BrokersReachableAgain(since);
+        }
     }
 
     public void InFlight(int records) => counters.SetInFlight(records);
 
-    public void BrokersUnreachable() => counters.BrokersUnreachable();
+    public void BrokersUnreachable()
+    {
+        if (counters.BrokersUnreachable(time.GetUtcNow()))
+        {
+            _producerErrorsSinceUnreachable = 0;
+        }
+    }
+
+    /// <summary>
+    /// A non-fatal error event of the producer (brokers down, timeouts, refused connections): librdkafka
+    /// retries on its own, so this is for the operator, at most one line per interval.
+    /// </summary>
+    public void ProducerError(Error error)
+    {
+        if (error.Code == ErrorCode.Local_AllBrokersDown)
+        {
+            BrokersUnreachable();
+        }
+
+        _producerErrorsSinceUnreachable++;
+        _producerErrors.Failed(error.Code, error.Reason);
+    }
 
     public void Failed(ErrorCode error, long reservedBytes)
     {
@@ -65,17 +94,6 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     public void ProducerStartDelayed(TimeSpan delay) =>
         log.Warning("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {0:0.###} s.", delay.TotalSeconds);
 
-    /// <summary>A non-fatal producer error: librdkafka retries on its own; this is for the operator.</summary>
-    public void ProducerError(Error error)
-    {
-        if (error.Code == ErrorCode.Local_AllBrokersDown)
-        {
-            counters.BrokersUnreachable();
-        }
-
-        log.Warning("FlowTracker Kafka exporter: producer error {0}: {1}", error.Code, error.Reason);
-    }
-
     /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
     public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>
         log.Warning(
@@ -103,6 +121,21 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         log.Error("FlowTracker Kafka exporter: {0}", failure);
     }
 
-    /// <summary>Writes the delivery failures not yet logged.</summary>
-    public void FlushErrorLog() => _errors.Flush();
+    /// <summary>Writes the delivery failures and producer errors not yet logged.</summary>
+    public void FlushErrorLog()
+    {
+        _producerErrors.Flush();
+        _errors.Flush();
+    }
+
+    private void BrokersReachableAgain(DateTimeOffset since)
+    {
+        // The outage's errors read best before the line that ends it, not up to an interval later.
+        _producerErrors.Flush();
+
+        // Up to the first delivery report, not the reconnect: an idle exporter learns of the end late.
+        log.Info(
+            "FlowTracker Kafka exporter: brokers reachable again, a trace was delivered {0:0.#} s after librdkafka reported all brokers down ({1} producer error event(s) since).",
+            (time.GetUtcNow() - since).TotalSeconds, _producerErrorsSinceUnreachable);
+    }
 }

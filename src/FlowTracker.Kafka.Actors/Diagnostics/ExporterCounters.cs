@@ -24,7 +24,7 @@ internal sealed class ExporterCounters
     private long _possibleDuplicates;
     private string? _producerFailure;
     private long _inFlight;
-    private bool _brokersUnreachable;
+    private DateTimeOffset? _brokersUnreachableSince;
     private DateTimeOffset? _lastRestart;
     private bool _intakeClosed;
 
@@ -114,13 +114,19 @@ internal sealed class ExporterCounters
         }
     }
 
-    public void Delivered(long reservedBytes)
+    /// <returns>
+    /// When the brokers were reported unreachable, if this is the first delivery since (it clears that
+    /// report); otherwise null. Taken under the same lock as the report, so one delivery alone sees it.
+    /// </returns>
+    public DateTimeOffset? Delivered(long reservedBytes)
     {
         lock (_gate)
         {
             _delivered++;
-            _brokersUnreachable = false;
+            var unreachableSince = _brokersUnreachableSince;
+            _brokersUnreachableSince = null;
             Settle(reservedBytes);
+            return unreachableSince;
         }
     }
 
@@ -143,11 +149,18 @@ internal sealed class ExporterCounters
     }
 
     /// <summary>librdkafka reported every broker down; the next delivery clears it.</summary>
-    public void BrokersUnreachable()
+    /// <returns>True when this report starts an outage; false when one is already reported.</returns>
+    public bool BrokersUnreachable(DateTimeOffset at)
     {
         lock (_gate)
         {
-            _brokersUnreachable = true;
+            if (_brokersUnreachableSince is not null)
+            {
+                return false;
+            }
+
+            _brokersUnreachableSince = at;
+            return true;
         }
     }
 
@@ -183,7 +196,7 @@ internal sealed class ExporterCounters
                 ProducerRestarts = _restarts,
                 PossibleDuplicates = _possibleDuplicates,
                 ProducerFailure = _producerFailure,
-                BrokersUnreachable = _brokersUnreachable,
+                BrokersUnreachable = _brokersUnreachableSince is not null,
                 LastProducerRestart = _lastRestart,
             };
         }

@@ -1,6 +1,6 @@
 using Akka.Event;
 using Confluent.Kafka;
-using LogMessage = Confluent.Kafka.LogMessage;
+using FlowTracker.Kafka.Actors.Diagnostics;
 
 namespace FlowTracker.Kafka.Actors.Stages;
 
@@ -36,7 +36,7 @@ internal sealed class ProducerLease : IRecordProducer
         {
             var producer = new ProducerBuilder<byte[], byte[]>(config)
                 .SetErrorHandler((_, error) => events.Enqueue(ProducerEvent.Raised(generation, error)))
-                .SetLogHandler((_, message) => LogLibrdkafka(log, message))
+                .SetLogHandler((_, message) => LibrdkafkaLog.Write(log, message))
                 .Build();
             created?.Invoke(producer);
             return new ProducerLease(producer, owned: true, generation, events);
@@ -57,20 +57,4 @@ internal sealed class ProducerLease : IRecordProducer
     }
 
     public void Dispose() => Producer.Dispose();
-
-    private static void LogLibrdkafka(ILoggingAdapter log, LogMessage message)
-    {
-        switch (message.Level)
-        {
-            case <= SyslogLevel.Error:
-                log.Error("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            case SyslogLevel.Warning:
-                log.Warning("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            default:
-                log.Debug("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-        }
-    }
 }

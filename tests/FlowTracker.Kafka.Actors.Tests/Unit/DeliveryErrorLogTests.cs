@@ -11,12 +11,12 @@ namespace FlowTracker.Kafka.Actors.Tests.Unit;
 public sealed class DeliveryErrorLogTests : TestKit
 {
     private readonly ManualTime _time = new();
-    private readonly DeliveryErrorLog _log;
+    private readonly RateLimitedErrorLog _log;
 
     public DeliveryErrorLogTests()
     {
         Sys.EventStream.Subscribe(TestActor, typeof(Error));
-        _log = new DeliveryErrorLog(Logging.GetLogger(Sys, "delivery-errors"), "traces", _time);
+        _log = RateLimitedErrorLog.ForDeliveries(Logging.GetLogger(Sys, "delivery-errors"), "traces", _time);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class DeliveryErrorLogTests : TestKit
         }
 
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        _time.Advance(DeliveryErrorLog.Interval);
+        _time.Advance(RateLimitedErrorLog.Interval);
         _log.Failed(ErrorCode.Local_MsgTimedOut);
 
         var summary = ExpectMsg<Error>().Message.ToString();
