@@ -58,7 +58,7 @@ internal sealed record KafkaExporterSettings(
             if (options.ProducerConfig is null && options.Producer is null)
             {
                 throw new ArgumentException(
-                    "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or Producer (reuse the application's producer).",
+                    "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or UseProducer (reuse the application's producer).",
                     nameof(options));
             }
 
@@ -70,7 +70,7 @@ internal sealed record KafkaExporterSettings(
             if (options.Producer is not null)
             {
                 throw new ArgumentException(
-                    "Set either ProducerConfig or Producer, not both: with Producer the exporter reuses the application's producer and its configuration.",
+                    "Set either ProducerConfig or UseProducer, not both: with UseProducer the exporter reuses the application's producer and its configuration.",
                     nameof(options));
             }
 
