@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Settings;
 
@@ -64,6 +65,12 @@ internal sealed record KafkaExporterSettings(
 
             if (options.ProducerConfig is null)
             {
+                if (ApplicationProducerHandle.Refusal(options.Producer!) is { } refusal)
+                {
+                    var key = keyName(nameof(options.Producer));
+                    throw new ArgumentException($"Kafka exporter option {key} is invalid: {refusal}.", key);
+                }
+
                 return null;
             }
 
