@@ -74,7 +74,7 @@ public static class SampleApp
         return traces.Count == requests && stats.Delivered == requests && stats.IsConsistent ? 0 : 1;
     }
 
-    private static WebApplication Build(SampleOptions options, SampleKafka kafka, IClient? ownProducer, TraceIdCollector traceIds)
+    private static WebApplication Build(SampleOptions options, SampleKafka kafka, IProducer<string, string>? ownProducer, TraceIdCollector traceIds)
     {
         var builder = WebApplication.CreateSlimBuilder(options.WebArgs);
         if (options.Demo is not null && string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -96,7 +96,7 @@ public static class SampleApp
                 o.Topic = kafka.Topic;
                 if (ownProducer is not null)
                 {
-                    o.Producer = ownProducer;
+                    o.UseProducer(ownProducer);
                 }
                 else
                 {

@@ -53,7 +53,7 @@ public static class AkkaConfigurationBuilderExtensions
     /// Adds the exporter. Follows the Akka.Hosting plugin convention: the reference HOCON is appended, and the
     /// options that differ from their defaults are rendered to HOCON and prepended, so they win over the
     /// application's HOCON, which wins over the reference; the environment variables win over all. An
-    /// application's producer (<see cref="KafkaExporterOptions.Producer"/>) is used as is and replaces kafka-clients.
+    /// application's producer (<see cref="KafkaExporterOptions.UseProducer{TKey, TValue}"/>) is used as is and replaces kafka-clients.
     /// The actor is registered under <see cref="FlowTrackerKafkaExporter"/>; get the <c>ITraceExporter</c> with
     /// <see cref="ActorSystemExporterExtensions.GetFlowTrackerKafkaExporter"/>.
     /// </summary>

@@ -20,11 +20,10 @@ public sealed class KafkaExporterOptions
     public IDictionary<string, string>? ProducerConfig { get; set; }
 
     /// <summary>
-    /// An application's producer (any <c>IProducer&lt;TKey,TValue&gt;</c>), reused through its handle.
-    /// The exporter never flushes-and-closes nor disposes it, and cannot rebuild it after a fatal error.
+    /// The application's producer the exporter reuses, set by <see cref="UseProducer{TKey, TValue}"/>.
     /// Default: none. Mutually exclusive with <see cref="ProducerConfig"/>.
     /// </summary>
-    public IClient? Producer { get; set; }
+    public IClient? Producer { get; internal set; }
 
     /// <summary>Traces buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 100,000.</summary>
     public int MaxBufferedTraces { get; set; } = ExporterDefaults.MaxBufferedTraces;
@@ -82,6 +81,23 @@ public sealed class KafkaExporterOptions
     /// its queue is bounded by bytes too, so an outage holds at most 64 MiB here plus 32 MiB there).
     /// </summary>
     public static IReadOnlyDictionary<string, string> ProducerDefaults => ExporterDefaults.Producer;
+
+    /// <summary>
+    /// Reuses an application's producer (any <c>IProducer&lt;TKey,TValue&gt;</c> built with Confluent's
+    /// <c>ProducerBuilder</c>, or a dependent producer over one) through its handle, instead of creating one.
+    /// The exporter never flushes-and-closes nor disposes it, and cannot rebuild it after a fatal error. Checked when
+    /// the exporter is created: it must not be disposed yet, and must have delivery reports enabled
+    /// (<c>EnableDeliveryReports = true</c>, the default). Disposing it while the exporter runs never crashes: the
+    /// traces that would need it fail instead. Default: none. Mutually exclusive with <see cref="ProducerConfig"/>.
+    /// </summary>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="producer"/> is <see langword="null"/>.</exception>
+    public KafkaExporterOptions UseProducer<TKey, TValue>(IProducer<TKey, TValue> producer)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        Producer = producer;
+        return this;
+    }
 
     /// <summary>Checks the options and returns the immutable settings the exporter runs with.</summary>
     /// <param name="keyName">How errors name an option (HOCON names its key path); default: the property name.</param>

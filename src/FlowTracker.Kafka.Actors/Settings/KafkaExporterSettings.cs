@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Settings;
 
@@ -73,19 +74,25 @@ internal sealed record KafkaExporterSettings(
             if (options.ProducerConfig is null && options.Producer is null)
             {
                 throw new ArgumentException(
-                    "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or Producer (reuse the application's producer).",
+                    "The Kafka exporter needs a producer: set ProducerConfig (the exporter creates and owns a producer, e.g. with bootstrap.servers) or UseProducer (reuse the application's producer).",
                     nameof(options));
             }
 
             if (options.ProducerConfig is null)
             {
+                if (ApplicationProducerHandle.Refusal(options.Producer!) is { } refusal)
+                {
+                    var key = keyName(nameof(options.Producer));
+                    throw new ArgumentException($"Kafka exporter option {key} is invalid: {refusal}.", key);
+                }
+
                 return null;
             }
 
             if (options.Producer is not null)
             {
                 throw new ArgumentException(
-                    "Set either ProducerConfig or Producer, not both: with Producer the exporter reuses the application's producer and its configuration.",
+                    "Set either ProducerConfig or UseProducer, not both: with UseProducer the exporter reuses the application's producer and its configuration.",
                     nameof(options));
             }
 

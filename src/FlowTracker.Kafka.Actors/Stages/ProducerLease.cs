@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Event;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
@@ -12,24 +13,80 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// Delivery reports and error events both go to the stage's one <see cref="ProducerEventQueue"/>, from the
 /// producer's one polling thread, so they arrive in the order librdkafka raised them.
 /// </summary>
+/// <remarks>
+/// A borrowed lease holds a reference on the application's native handle (SafeHandle.DangerousAddRef) for its
+/// whole life. A dependent producer hands librdkafka the raw pointer without checking that its owner is alive, so
+/// without that reference an application disposing its producer while the exporter runs destroys the handle
+/// under the exporter's feet (a use-after-free, observed as SIGSEGV). With it, the owner's dispose only stops the
+/// owner (<see cref="IsClosedByOwner"/>) and librdkafka's destroy waits for this lease's release. A lease nobody
+/// disposed releases from its finalizer: a reference held forever would keep librdkafka's threads calling the
+/// owner's callbacks after the garbage collector took them (observed: the runtime aborts the process).
+/// </remarks>
 internal sealed class ProducerLease : IRecordProducer
 {
+    private readonly Func<bool>? _ownerDisposed;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _closedAtStart;
     private readonly int _generation;
-    private readonly ProducerEventQueue _events;
+    private readonly ProducerEventQueue? _events;
+    private SafeHandle? _held;
 
-    private ProducerLease(IProducer<byte[], byte[]> producer, bool owned, int generation, ProducerEventQueue events)
+    private ProducerLease(
+        IProducer<byte[], byte[]> producer, bool owned, int generation, ProducerEventQueue? events, SafeHandle? applicationHandle = null, Func<bool>? ownerDisposed = null)
     {
         Producer = producer;
         IsOwned = owned;
         _generation = generation;
         _events = events;
+        _ownerDisposed = ownerDisposed;
+        if (applicationHandle is null)
+        {
+            Released = Task.CompletedTask;
+            GC.SuppressFinalize(this);
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            applicationHandle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The application disposed its producer after validation: the stage sees IsClosedByOwner and sends nothing.
+        }
+
+        _held = added ? applicationHandle : null;
+        _closedAtStart = !added;
+        Released = added ? _release.Task : Task.CompletedTask;
+        if (!added)
+        {
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    ~ProducerLease()
+    {
+        // The owner's delegates are still reachable here (finalization keeps what this lease references alive),
+        // and the SafeHandle's own finalizer is a critical one, run after this.
+        Interlocked.Exchange(ref _held, null)?.DangerousRelease();
     }
 
     public IProducer<byte[], byte[]> Producer { get; }
 
     public bool IsOwned { get; }
 
-    public string? Unusable => null;
+    /// <summary>
+    /// Whether the application disposed the producer this lease borrows: nothing may be produced through it any more
+    /// (Confluent does not check), and no delivery report will come for what is in flight (the owner stopped polling
+    /// and drops them). Always false for an owned producer.
+    /// </summary>
+    public bool IsClosedByOwner => _closedAtStart || (_ownerDisposed?.Invoke() ?? false);
+
+    public string? Unusable => IsClosedByOwner ? "the application disposed its producer while the exporter was using it" : null;
+
+    /// <summary>Completes once this lease let go of the application's native handle (at once when it holds none).</summary>
+    public Task Released { get; }
 
     public static RecordProducerFactory Owned(IReadOnlyDictionary<string, string> config, ILoggingAdapter log, Action<IClient>? created = null) =>
         (generation, events) =>
@@ -42,8 +99,14 @@ internal sealed class ProducerLease : IRecordProducer
             return new ProducerLease(producer, owned: true, generation, events);
         };
 
+    /// <summary>Leases over the application's producer; its error events reach the application's own handler, not the stage.</summary>
     public static RecordProducerFactory Borrowed(IClient application) =>
-        (generation, events) => new ProducerLease(new DependentProducerBuilder<byte[], byte[]>(application.Handle).Build(), owned: false, generation, events);
+        (generation, events) =>
+        {
+            var handle = application.Handle;
+            var producer = new DependentProducerBuilder<byte[], byte[]>(handle).Build();
+            return new ProducerLease(producer, owned: false, generation, events, ApplicationProducerHandle.NativeHandleOf(handle), ApplicationProducerHandle.OwnerDisposed(handle));
+        };
 
     public void Produce(string topic, OutgoingRecord record, long send)
     {
@@ -53,8 +116,35 @@ internal sealed class ProducerLease : IRecordProducer
             Value = record.Value,
             Headers = new Headers { { RecordHeaders.ContentTypeName, RecordHeaders.ContentTypeValue } },
         };
-        Producer.Produce(topic, message, report => _events.Enqueue(ProducerEvent.Reported(_generation, send, report.Error, report.Partition.Value, report.Offset.Value)));
+        var events = _events!;
+        var generation = _generation;
+        Producer.Produce(topic, message, report => events.Enqueue(ProducerEvent.Reported(generation, send, report.Error, report.Partition.Value, report.Offset.Value)));
     }
 
-    public void Dispose() => Producer.Dispose();
+    public void Dispose()
+    {
+        Producer.Dispose();
+        GC.SuppressFinalize(this);
+        if (Interlocked.Exchange(ref _held, null) is not { } held)
+        {
+            return;
+        }
+
+        // Once the application disposed its producer this is the last reference, and releasing it runs
+        // rd_kafka_destroy, which waits for librdkafka's threads: never on the stage's thread.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                held.DangerousRelease();
+                _release.SetResult();
+            }
+#pragma warning disable CA1031 // The release's outcome is the Released task's, for whoever waits on it.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _release.SetException(e);
+            }
+        });
+    }
 }

@@ -103,7 +103,7 @@ public sealed class ExporterEndToEndTests(KafkaClusterFixture fixture) : TestKit
     {
         var topic = await fixture.NewTopicAsync("byo-producer");
         using var application = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = fixture.Cluster.BootstrapServers }).Build();
-        var exporter = KafkaTraceExporter.Start(Sys, new KafkaExporterOptions { Topic = topic, Producer = application });
+        var exporter = KafkaTraceExporter.Start(Sys, new KafkaExporterOptions { Topic = topic }.UseProducer(application));
         await AwaitStartedAsync(exporter);
 
         exporter.ExportCheckouts("byo", 100);

@@ -164,7 +164,7 @@ public sealed class FatalErrorTests(KafkaClusterFixture fixture) : TestKit
             BootstrapServers = fixture.Cluster.BootstrapServers,
             EnableIdempotence = true,
         }).Build();
-        var exporter = KafkaTraceExporter.Start(Sys, new KafkaExporterOptions { Topic = topic, Producer = application });
+        var exporter = KafkaTraceExporter.Start(Sys, new KafkaExporterOptions { Topic = topic }.UseProducer(application));
         exporter.ExportCheckouts("before", 10);
 
         await AwaitAssertAsync(() => Assert.True(exporter.Stats.Delivered == 10, exporter.Stats.ToString()), Patience);

@@ -33,7 +33,7 @@ public sealed class KafkaExporterOptionsTests
     {
         using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig(Config)).Build();
 
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t", ProducerConfig = Config, Producer = producer }));
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t", ProducerConfig = Config }.UseProducer(producer)));
 
         Assert.Contains("not both", error.Message, StringComparison.Ordinal);
     }

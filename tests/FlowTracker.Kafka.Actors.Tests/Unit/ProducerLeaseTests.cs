@@ -1,0 +1,78 @@
+using Akka.Event;
+using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Stages;
+
+namespace FlowTracker.Kafka.Actors.Tests.Unit;
+
+/// <summary>
+/// A lease over the application's producer keeps librdkafka's handle alive until the lease is disposed, whatever
+/// the application does meanwhile. Whether the native handle was destroyed is read from its SafeHandle: once the
+/// last reference is gone it refuses another release (ObjectDisposedException); while one is held, it allows it.
+/// </summary>
+public sealed class ProducerLeaseTests
+{
+    [Fact]
+    public async Task ApplicationDisposesItsProducer_LeaseSaysSo_KeepsTheHandleAlive_AndItsDisposeDestroysIt()
+    {
+        var application = ApplicationProducers.Build();
+        var native = ApplicationProducerHandle.NativeHandleOf(application.Handle);
+        var lease = (ProducerLease)ProducerLease.Borrowed(application)(1, new ProducerEventQueue(() => { }));
+        Assert.False(lease.IsClosedByOwner);
+
+        application.Dispose();
+
+        Assert.True(lease.IsClosedByOwner);
+
+        // A Produce that raced the application's dispose: Confluent hands librdkafka the raw pointer unchecked,
+        // which is sound only because the lease still holds the handle (without it: a use-after-free).
+        lease.Producer.Produce("t", new Message<byte[], byte[]> { Value = [1] });
+        Assert.False(lease.Released.IsCompleted);
+
+        lease.Dispose();
+        await lease.Released;
+
+        Assert.Throws<ObjectDisposedException>(() => native.DangerousRelease());
+    }
+
+    [Fact]
+    public async Task LeaseDisposedFirst_ReleasesOnceEvenIfDisposedTwice_AndTheApplicationsDisposeDestroysTheHandle()
+    {
+        var application = ApplicationProducers.Build();
+        var native = ApplicationProducerHandle.NativeHandleOf(application.Handle);
+        var lease = (ProducerLease)ProducerLease.Borrowed(application)(1, new ProducerEventQueue(() => { }));
+
+        lease.Dispose();
+        lease.Dispose();
+        await lease.Released;
+
+        Assert.False(lease.IsClosedByOwner);
+        Assert.Equal(0, application.Flush(TimeSpan.Zero));
+        application.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => native.DangerousRelease());
+    }
+
+    [Fact]
+    public void ApplicationDisposedBeforeTheLease_LeaseClosedAtOnce_HoldingNothing()
+    {
+        var application = ApplicationProducers.Build();
+        application.Dispose();
+
+        var lease = (ProducerLease)ProducerLease.Borrowed(application)(1, new ProducerEventQueue(() => { }));
+        lease.Dispose();
+
+        Assert.True(lease.IsClosedByOwner);
+        Assert.True(lease.Released.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void OwnedProducer_NeverClosedByAnOwner()
+    {
+        var lease = (ProducerLease)ProducerLease.Owned(new Dictionary<string, string> { ["bootstrap.servers"] = ApplicationProducers.Nowhere }, NoLogger.Instance)(1, new ProducerEventQueue(() => { }));
+
+        lease.Dispose();
+
+        Assert.True(lease.IsOwned);
+        Assert.False(lease.IsClosedByOwner);
+        Assert.True(lease.Released.IsCompletedSuccessfully);
+    }
+}
