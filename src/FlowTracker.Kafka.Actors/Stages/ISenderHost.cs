@@ -18,6 +18,9 @@ internal interface ISenderHost
     /// <summary>The sender gave up: fail the stage with this cause (a <see cref="ProducerSinkFailure"/>).</summary>
     void Fail(ProducerSinkFailure failure);
 
+    /// <summary>A record got its final outcome (already in the ledger); called exactly once per record.</summary>
+    void Settled(OutgoingRecord record, RecordOutcome outcome);
+
     /// <summary>Every record is settled (or abandoned at the deadline): complete the stage.</summary>
     void Complete();
 }

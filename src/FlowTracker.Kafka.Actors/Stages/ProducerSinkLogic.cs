@@ -14,6 +14,7 @@ internal sealed class ProducerSinkLogic : TimerGraphStageLogic, ISenderHost
     private const string DeadlineTimer = "flush-deadline";
     private const string WatchdogTimer = "report-watchdog";
     private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan WatchdogInterval = TimeSpan.FromSeconds(1);
 
     private readonly ProducerSink _stage;
     private readonly ProducerSinkControl _control;
@@ -38,8 +39,7 @@ internal sealed class ProducerSinkLogic : TimerGraphStageLogic, ISenderHost
         var onEvents = GetAsyncCallback(OnEvents);
         var events = new ProducerEventQueue(onEvents);
         _sender = new RecordSender(_stage.Producers, events, this, _stage.Ledger, _stage.Backoff, _decider, _stage.Options);
-        var watchdog = _stage.Options.ReportTimeout / 4;
-        ScheduleRepeatedly(WatchdogTimer, watchdog < TimeSpan.FromSeconds(30) ? watchdog : TimeSpan.FromSeconds(30));
+        ScheduleRepeatedly(WatchdogTimer, WatchdogInterval);
         _sender.Start();
         var stop = GetAsyncCallback<TimeSpan>(remaining => _sender.RequestStop(remaining));
         _control.Attach(stop, _stage.Options.Time);
@@ -70,6 +70,11 @@ internal sealed class ProducerSinkLogic : TimerGraphStageLogic, ISenderHost
     {
         _failure = failure;
         FailStage(failure);
+    }
+
+    public void Settled(OutgoingRecord record, RecordOutcome outcome)
+    {
+        // The ledger has it; the sink emits nothing downstream.
     }
 
     public void Complete()

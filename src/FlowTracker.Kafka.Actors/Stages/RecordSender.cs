@@ -177,12 +177,20 @@ internal sealed class RecordSender
     }
 
     /// <summary>
-    /// A producer must report on every record within <c>message.timeout.ms</c>; records older than that plus a
+    /// Once a second: a producer the application disposed fails what it held. And a producer must report on every record within <c>message.timeout.ms</c>; records older than that plus a
     /// margin mean it never will (an application's producer built without delivery reports): they fail, and the
     /// ledger says why and how to fix it.
     /// </summary>
     public void CheckOverdueReports(long now)
     {
+        // An application that disposed its producer stops its reports too: nothing in flight will ever be confirmed.
+        if (_state == SenderState.Alive && _producer?.Unusable is { } why)
+        {
+            Gone(ErrorCode.Local_Destroy, why);
+            Drain();
+            return;
+        }
+
         List<long>? overdue = null;
         foreach (var (send, entry) in _inFlight)
         {
@@ -200,7 +208,7 @@ internal sealed class RecordSender
         foreach (var send in overdue)
         {
             _inFlight.Remove(send, out var entry);
-            _ledger.Failed(ErrorCode.Local_MsgTimedOut, entry.Record.ReservedBytes);
+            Settle(entry.Record, RecordOutcome.Failure(ErrorCode.Local_MsgTimedOut));
         }
 
         _ledger.ReportsMissing(overdue.Count, _options.ReportTimeout);
@@ -292,7 +300,7 @@ internal sealed class RecordSender
             switch (Decide(cause))
             {
                 case Directive.Resume:
-                    _ledger.Failed(ProducerDecider.CodeOf(cause), record.ReservedBytes);
+                    Settle(record, RecordOutcome.Failure(ProducerDecider.CodeOf(cause)));
                     return true;
                 case Directive.Stop:
                     Fail(cause);
@@ -331,7 +339,7 @@ internal sealed class RecordSender
         var code = report.Error.Code;
         if (code == ErrorCode.NoError)
         {
-            _ledger.Delivered(entry.Record);
+            Settle(entry.Record, RecordOutcome.Delivery(report.Partition, report.Offset));
             return;
         }
 
@@ -359,7 +367,7 @@ internal sealed class RecordSender
         switch (Decide(cause))
         {
             case Directive.Resume:
-                _ledger.Failed(code, entry.Record.ReservedBytes);
+                Settle(entry.Record, RecordOutcome.Failure(code));
                 break;
             case Directive.Stop:
                 Hold(report.Send, entry, mayBeWritten: true);
@@ -413,20 +421,38 @@ internal sealed class RecordSender
     /// <summary>Fails every record not yet settled; in-flight ones too when their producer can no longer report (disposed).</summary>
     private void FailEverything(ErrorCode code)
     {
-        var records = _backlog.Concat(_held.Select(h => h.Record));
+        var records = _held.Select(h => h.Record).Concat(_backlog).ToList();
+        _held.Clear();
+        _backlog.Clear();
         if (code == ErrorCode.Local_Destroy)
         {
-            records = records.Concat(_inFlight.Values.Select(f => f.Record));
+            records.AddRange(_inFlight.Values.Select(f => f.Record));
             _inFlight.Clear();
         }
 
-        foreach (var record in records.ToList())
+        foreach (var record in records)
         {
-            _ledger.Failed(code, record.ReservedBytes);
+            Settle(record, RecordOutcome.Failure(code));
+        }
+    }
+
+    /// <summary>The one place a record gets its final outcome: in the ledger (the accounting) and for the stage.</summary>
+    private void Settle(OutgoingRecord record, RecordOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case RecordOutcomeKind.Delivered:
+                _ledger.Delivered(record);
+                break;
+            case RecordOutcomeKind.Failed:
+                _ledger.Failed(outcome.Error, record.ReservedBytes);
+                break;
+            default:
+                _ledger.Abandoned(record.ReservedBytes);
+                break;
         }
 
-        _backlog.Clear();
-        _held.Clear();
+        _host.Settled(record, outcome);
     }
 
     private Directive Decide(Exception cause)
@@ -477,7 +503,7 @@ internal sealed class RecordSender
         var left = _held.Count + _backlog.Count;
         foreach (var record in _held.Select(h => h.Record).Concat(_backlog))
         {
-            _ledger.Abandoned(record.ReservedBytes);
+            Settle(record, RecordOutcome.Abandoned);
         }
 
         _held.Clear();

@@ -1,0 +1,26 @@
+using Confluent.Kafka;
+
+namespace FlowTracker.Kafka.Actors.Stages;
+
+/// <summary>How a record ended.</summary>
+internal enum RecordOutcomeKind : byte
+{
+    /// <summary>Kafka acknowledged it.</summary>
+    Delivered,
+
+    /// <summary>Kafka (or librdkafka) refused it for good, with <see cref="RecordOutcome.Error"/>.</summary>
+    Failed,
+
+    /// <summary>Unconfirmed when the stage stopped (the flush deadline, or a stop from outside): it may or may not be on the topic.</summary>
+    Abandoned,
+}
+
+/// <summary>A record's final outcome; for a delivered one, where it was written.</summary>
+internal readonly record struct RecordOutcome(RecordOutcomeKind Kind, ErrorCode Error, int Partition = -1, long Offset = -1)
+{
+    public static RecordOutcome Abandoned { get; } = new(RecordOutcomeKind.Abandoned, ErrorCode.NoError);
+
+    public static RecordOutcome Delivery(int partition, long offset) => new(RecordOutcomeKind.Delivered, ErrorCode.NoError, partition, offset);
+
+    public static RecordOutcome Failure(ErrorCode error) => new(RecordOutcomeKind.Failed, error);
+}
