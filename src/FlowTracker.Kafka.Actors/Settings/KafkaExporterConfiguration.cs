@@ -48,9 +48,7 @@ internal static class KafkaExporterConfiguration
                 var path = $"{section.Path}:{name.Replace('.', ':')}";
                 if (!Options.TryGetValue(Normalize(name), out var option))
                 {
-                    throw new ArgumentException(
-                        $"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", KafkaExporterHocon.OptionKeys.Values)}, {KafkaClients}:<librdkafka property>.",
-                        path);
+                    throw KafkaExporterHocon.UnknownKey(path, $"{KafkaClients}:<librdkafka property>");
                 }
 
                 var hocon = KafkaExporterHocon.OptionKeys[option];
