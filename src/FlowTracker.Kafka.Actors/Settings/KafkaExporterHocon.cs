@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
@@ -9,7 +10,7 @@ namespace FlowTracker.Kafka.Actors.Settings;
 /// The exporter's HOCON: the embedded reference (hocon/flowtracker-kafka.conf), reading options from a
 /// configuration, and rendering options back to HOCON for Akka.Hosting to prepend.
 /// </summary>
-internal static class KafkaExporterHocon
+internal static partial class KafkaExporterHocon
 {
     public const string Section = "flowtracker.kafka-exporter";
     public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
@@ -64,11 +65,14 @@ internal static class KafkaExporterHocon
     /// Reads the options under <see cref="Section"/> of <paramref name="config"/>, over the reference
     /// defaults, then applies the documented environment variables.
     /// </summary>
+    /// <param name="config">The configuration the section is read from.</param>
+    /// <param name="environment">The environment variables (<see cref="ProcessEnvironment"/>).</param>
+    /// <param name="keyName">How an error names an option (default: its HOCON key path); the configuration keys when the HOCON came from them.</param>
     /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
-    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment)
+    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        Func<string, string> keyName = KeyPath;
+        keyName ??= KeyPath;
 
         // The user's own section is checked before the reference is merged in, so an unknown key is one they wrote.
         var own = config.Root is { } root ? KafkaExporterHoconShape.Section(root) : null;
@@ -162,7 +166,7 @@ internal static class KafkaExporterHocon
     public static ArgumentException UnknownKey(string path, string librdkafkaKeys) =>
         new($"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
 
-    private static T Get<T>(Config section, string option, Func<string, string> keyName, Func<HoconValue, T> read)
+    private static T Get<T>(Config section, string option, Func<string, string> keyName, Func<HoconValue, T> read, Func<string, string?>? check = null)
     {
         var key = Keys[option];
 
@@ -174,6 +178,10 @@ internal static class KafkaExporterHocon
         }
 
         var raw = value.GetString() ?? "null";
+        if (check?.Invoke(raw) is { } problem)
+        {
+            throw KafkaExporterHoconShape.Invalid(keyName(option), raw, problem);
+        }
 
         try
         {
@@ -187,8 +195,16 @@ internal static class KafkaExporterHocon
         }
     }
 
+    /// <summary>A duration needs its unit: Akka would read a bare <c>10</c> as 10 ms, which nobody writing 10 means.</summary>
     private static TimeSpan Duration(Config section, string option, Func<string, string> keyName) =>
-        Get(section, option, keyName, static v => v.GetTimeSpan(allowInfinite: false));
+        Get(section, option, keyName, static v => v.GetTimeSpan(allowInfinite: false), static raw =>
+            !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
+            : UnsignedDecimal().IsMatch(raw.Trim()) ? $"a duration needs a unit, for example {raw.Trim()}s or {raw.Trim()}ms"
+            : "a duration needs a unit, for example 10s or 500ms");
+
+    /// <summary>What Akka reads before a duration's unit: an example built from anything else would not parse.</summary>
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex UnsignedDecimal();
 
     private static string Describe(Type type) => type switch
     {

@@ -1,4 +1,7 @@
 using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;
 
@@ -24,6 +27,19 @@ public sealed class KafkaExporterHoconErrorTests
     [InlineData("flush-timeout = ${?FLUSH}", "flush-timeout = '${?FLUSH}' is invalid: Akka.NET's HOCON does not resolve ${?...}")]
     [InlineData("kafka-clients { \"bootstrap.servers\" = ${?BROKERS} }", "kafka-clients.\"bootstrap.servers\" = '${?BROKERS}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS instead")]
     public void WrongShape_Rejected_NamingTheKeyTheValueAndWhatIsExpected(string line, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
+
+        Assert.Contains($"Kafka exporter option flowtracker.kafka-exporter.{expected}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("flush-timeout = 10", "flush-timeout = '10' is invalid: a duration needs a unit, for example 10s or 10ms")]
+    [InlineData("restart.min-backoff = 5", "restart.min-backoff = '5' is invalid: a duration needs a unit, for example 5s or 5ms")]
+    [InlineData("restart.max-backoff = 50000", "restart.max-backoff = '50000' is invalid: a duration needs a unit")]
+    [InlineData("restart { max-restarts-within = 1.5 }", "restart.max-restarts-within = '1.5' is invalid: a duration needs a unit, for example 1.5s or 1.5ms")]
+    [InlineData("flush-timeout = 1e3", "flush-timeout = '1e3' is invalid: a duration needs a unit, for example 10s or 500ms")]
+    public void DurationWithoutUnit_Rejected_WithAnExampleThatHasOne(string line, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
 
@@ -75,6 +91,25 @@ public sealed class KafkaExporterHoconErrorTests
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon("kafka-clients { \"sasl.password\" = ${?KAFKA_PASSWORD} }")));
 
         Assert.Contains("set FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD instead", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("FlushTimeout", "10", "FlowTracker:KafkaExporter:FlushTimeout = '10' is invalid: a duration needs a unit")]
+    [InlineData("Restart:MinBackoff", "5", "FlowTracker:KafkaExporter:Restart:MinBackoff = '5' is invalid: a duration needs a unit")]
+    [InlineData("restart:max-restarts-within", "60000", "FlowTracker:KafkaExporter:restart:max-restarts-within = '60000' is invalid: a duration needs a unit")]
+    [InlineData("MaxBufferedTraces", "many", "FlowTracker:KafkaExporter:MaxBufferedTraces = 'many' is invalid: it cannot be read as a whole number")]
+    public void InvalidValueFromConfiguration_NamedByItsConfigurationKey(string key, string value, string expected)
+    {
+        var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FlowTracker:KafkaExporter:Topic"] = "t",
+            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = "b:9092",
+            [$"FlowTracker:KafkaExporter:{key}"] = value,
+        }).Build().GetSection("FlowTracker:KafkaExporter");
+
+        var error = Assert.Throws<ArgumentException>(() => new AkkaConfigurationBuilder(new ServiceCollection(), "test").WithFlowTrackerKafkaExporter(section));
+
+        Assert.Contains($"Kafka exporter option {expected}", error.Message, StringComparison.Ordinal);
     }
 
     private static Config Hocon(string line) =>
