@@ -44,7 +44,7 @@ public static class AkkaConfigurationBuilderExtensions
         var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
 
         // Checked here, where the values still have the names the user wrote them under.
-        KafkaExporterHocon.Read(hocon, KafkaExporterHocon.ProcessEnvironment()).Validate(keyName);
+        KafkaExporterHocon.Read(hocon, KafkaExporterHocon.ProcessEnvironment(), keyName).Validate(keyName);
         builder.AddHocon(hocon, HoconAddMode.Prepend);
         return builder.WithFlowTrackerKafkaExporter();
     }

@@ -48,9 +48,7 @@ internal static class KafkaExporterConfiguration
                 var path = $"{section.Path}:{name.Replace('.', ':')}";
                 if (!Options.TryGetValue(Normalize(name), out var option))
                 {
-                    throw new ArgumentException(
-                        $"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", KafkaExporterHocon.OptionKeys.Values)}, {KafkaClients}:<librdkafka property>.",
-                        path);
+                    throw KafkaExporterHocon.UnknownKey(path, $"{KafkaClients}:<librdkafka property>");
                 }
 
                 var hocon = KafkaExporterHocon.OptionKeys[option];
@@ -81,7 +79,10 @@ internal static class KafkaExporterConfiguration
         }
     }
 
-    /// <summary>A .NET TimeSpan ("00:00:10") becomes milliseconds HOCON reads; anything else is left as written.</summary>
+    /// <summary>
+    /// A .NET TimeSpan ("00:00:10") becomes milliseconds HOCON reads; anything else is left as written, so a bare
+    /// "10" reaches the HOCON reader and is refused there for its missing unit, named by this configuration key.
+    /// </summary>
     private static string AsHoconValue(string value) =>
         value.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var duration)
             ? $"{duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
@@ -9,7 +10,7 @@ namespace FlowTracker.Kafka.Actors.Settings;
 /// The exporter's HOCON: the embedded reference (hocon/flowtracker-kafka.conf), reading options from a
 /// configuration, and rendering options back to HOCON for Akka.Hosting to prepend.
 /// </summary>
-internal static class KafkaExporterHocon
+internal static partial class KafkaExporterHocon
 {
     public const string Section = "flowtracker.kafka-exporter";
     public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
@@ -18,6 +19,7 @@ internal static class KafkaExporterHocon
     /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets kafka-clients."sasl.password": secrets stay out of files.</summary>
     public const string ClientPropertyPrefix = "FLOWTRACKER_KAFKA_CLIENT_";
     private const string KafkaClients = "kafka-clients";
+    private const int MaxPropertyParts = 16;
 
     /// <summary>Option property → its key under <see cref="Section"/>; errors name the key the user wrote.</summary>
     private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
@@ -63,25 +65,33 @@ internal static class KafkaExporterHocon
     /// Reads the options under <see cref="Section"/> of <paramref name="config"/>, over the reference
     /// defaults, then applies the documented environment variables.
     /// </summary>
-    /// <exception cref="ArgumentException">A value cannot be read as its type; the message names the key path and the value.</exception>
-    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment)
+    /// <param name="config">The configuration the section is read from.</param>
+    /// <param name="environment">The environment variables (<see cref="ProcessEnvironment"/>).</param>
+    /// <param name="keyName">How an error names an option (default: its HOCON key path); the configuration keys when the HOCON came from them.</param>
+    /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
+    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null)
     {
-        var section = config.GetConfig(Section).SafeWithFallback(Reference.GetConfig(Section));
+        ArgumentNullException.ThrowIfNull(config);
+        keyName ??= KeyPath;
+
+        // The user's own section is checked before the reference is merged in, so an unknown key is one they wrote.
+        var own = config.Root is { } root ? KafkaExporterHoconShape.Section(root) : null;
+        var section = own?.ToConfig().SafeWithFallback(Reference.GetConfig(Section)) ?? Reference.GetConfig(Section);
         var options = new KafkaExporterOptions
         {
-            Topic = Get(section, nameof(KafkaExporterOptions.Topic), static (c, k) => c.GetString(k)),
-            MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), static (c, k) => c.GetInt(k)),
-            MaxBufferedBytes = Get(section, nameof(KafkaExporterOptions.MaxBufferedBytes), static (c, k) => c.GetByteSize(k) ?? throw new FormatException("not a byte size")),
-            MaxMessageBytes = Get(section, nameof(KafkaExporterOptions.MaxMessageBytes), static (c, k) => c.GetString(k) == "auto" ? (int?)null : c.GetInt(k)),
-            FlushTimeout = Get(section, nameof(KafkaExporterOptions.FlushTimeout), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
-            ShutdownPhase = Get(section, nameof(KafkaExporterOptions.ShutdownPhase), static (c, k) => c.GetString(k)),
-            Dispatcher = Get(section, nameof(KafkaExporterOptions.Dispatcher), static (c, k) => c.GetString(k)),
-            RestartMinBackoff = Get(section, nameof(KafkaExporterOptions.RestartMinBackoff), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
-            RestartMaxBackoff = Get(section, nameof(KafkaExporterOptions.RestartMaxBackoff), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
-            RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), static (c, k) => c.GetDouble(k)),
-            MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), static (c, k) => c.GetInt(k)),
-            MaxRestartsWithin = Get(section, nameof(KafkaExporterOptions.MaxRestartsWithin), static (c, k) => c.GetTimeSpan(k, allowInfinite: false)),
-            ProducerConfig = KafkaClientsOf(section),
+            Topic = Get(section, nameof(KafkaExporterOptions.Topic), keyName, static v => v.GetString()),
+            MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), keyName, static v => v.GetInt()),
+            MaxBufferedBytes = Get(section, nameof(KafkaExporterOptions.MaxBufferedBytes), keyName, static v => v.GetByteSize() ?? throw new FormatException("not a byte size")),
+            MaxMessageBytes = Get(section, nameof(KafkaExporterOptions.MaxMessageBytes), keyName, static v => v.GetString() == "auto" ? (int?)null : v.GetInt()),
+            FlushTimeout = Duration(section, nameof(KafkaExporterOptions.FlushTimeout), keyName),
+            ShutdownPhase = Get(section, nameof(KafkaExporterOptions.ShutdownPhase), keyName, static v => v.GetString()),
+            Dispatcher = Get(section, nameof(KafkaExporterOptions.Dispatcher), keyName, static v => v.GetString()),
+            RestartMinBackoff = Duration(section, nameof(KafkaExporterOptions.RestartMinBackoff), keyName),
+            RestartMaxBackoff = Duration(section, nameof(KafkaExporterOptions.RestartMaxBackoff), keyName),
+            RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), keyName, static v => v.GetDouble()),
+            MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), keyName, static v => v.GetInt()),
+            MaxRestartsWithin = Duration(section, nameof(KafkaExporterOptions.MaxRestartsWithin), keyName),
+            ProducerConfig = KafkaClientsOf(section, keyName),
         };
 
         foreach (var (name, value) in environment)
@@ -152,68 +162,96 @@ internal static class KafkaExporterHocon
         return ConfigurationFactory.ParseString(text.ToString());
     }
 
-    private static T Get<T>(Config section, string option, Func<Config, string, T> read)
+    /// <summary>The error for a key the exporter does not know; the same words whether it came from HOCON or IConfiguration.</summary>
+    public static ArgumentException UnknownKey(string path, string librdkafkaKeys) =>
+        new($"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
+
+    private static T Get<T>(Config section, string option, Func<string, string> keyName, Func<HoconValue, T> read, Func<string, string?>? check = null)
     {
         var key = Keys[option];
+
+        // Never null: the reference has every key, and a non-object restart was refused with the section's keys.
+        var value = section.GetValue(key);
+        if (KafkaExporterHoconShape.OptionProblem(value, key, Describe(typeof(T))) is { } shapeProblem)
+        {
+            throw KafkaExporterHoconShape.Invalid(keyName(option), KafkaExporterHoconShape.Show(value, key), shapeProblem);
+        }
+
+        var raw = value.GetString() ?? "null";
+        if (check?.Invoke(raw) is { } problem)
+        {
+            throw KafkaExporterHoconShape.Invalid(keyName(option), raw, problem);
+        }
+
         try
         {
-            return read(section, key);
+            return read(value);
         }
 #pragma warning disable CA1031 // Akka's HOCON throws many types for a bad value; each becomes one clear error.
         catch (Exception ex)
-        {
-            string? raw;
-            try
-            {
-                raw = section.GetString(key);
-            }
-            catch (Exception)
-            {
-                raw = "(not a single value)";
-            }
 #pragma warning restore CA1031
-
-            throw new ArgumentException($"Kafka exporter option {Section}.{key} = '{raw}' is invalid: it cannot be read as {Describe(typeof(T))}.", $"{Section}.{key}", ex);
+        {
+            throw KafkaExporterHoconShape.Invalid(keyName(option), raw, $"it cannot be read as {Describe(typeof(T))}", ex);
         }
     }
+
+    /// <summary>A duration needs its unit: Akka would read a bare <c>10</c> as 10 ms, which nobody writing 10 means.</summary>
+    private static TimeSpan Duration(Config section, string option, Func<string, string> keyName) =>
+        Get(section, option, keyName, static v => v.GetTimeSpan(allowInfinite: false), static raw =>
+            !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
+            : UnsignedDecimal().IsMatch(raw.Trim()) ? $"a duration needs a unit, for example {raw.Trim()}s or {raw.Trim()}ms"
+            : "a duration needs a unit, for example 10s or 500ms");
+
+    /// <summary>What Akka reads before a duration's unit: an example built from anything else would not parse.</summary>
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex UnsignedDecimal();
 
     private static string Describe(Type type) => type switch
     {
         _ when type == typeof(TimeSpan) => "a duration (for example 10s, 500ms, 5m)",
         _ when type == typeof(long) => "a byte size (for example 128MiB)",
-        _ when type == typeof(int) || type == typeof(int?) => "a whole number",
+        _ when type == typeof(int) => "a whole number",
+        _ when type == typeof(int?) => "a whole number or auto",
         _ when type == typeof(double) => "a number",
         _ => "a string",
     };
 
     /// <summary>The kafka-clients block, dotted keys kept whole whether quoted or written as nested objects.</summary>
-    private static Dictionary<string, string> KafkaClientsOf(Config section)
+    private static Dictionary<string, string> KafkaClientsOf(Config section, Func<string, string> keyName)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (section.HasPath(KafkaClients))
+        if (section.GetValue(KafkaClients) is { } block)
         {
-            Flatten(section.GetValue(KafkaClients).GetObject(), prefix: string.Empty, properties);
+            var path = keyName(nameof(KafkaExporterOptions.ProducerConfig));
+            var clients = KafkaExporterHoconShape.RequireObject(block, path, KafkaExporterHoconShape.KafkaClientsNotAnObject, KafkaExporterHoconShape.AnyClientVariable);
+            Flatten(clients, prefix: string.Empty, properties, keyName);
         }
 
         return properties;
     }
 
-    private static void Flatten(HoconObject block, string prefix, Dictionary<string, string> into)
+    private static void Flatten(HoconObject block, string prefix, Dictionary<string, string> into, Func<string, string> keyName)
     {
         foreach (var (key, value) in block.Items)
         {
             var name = prefix + key;
+
+            // A substitution of a path that contains itself nests without end; no librdkafka name has this many parts.
+            var problem = name.Count(static c => c == '.') > MaxPropertyParts
+                ? "it nests deeper than any librdkafka property name"
+                : KafkaExporterHoconShape.KafkaClientsProblem(value, name);
+            if (problem is not null)
+            {
+                throw KafkaExporterHoconShape.Invalid(keyName($"ProducerConfig[{name}]"), KafkaExporterHoconShape.Show(value, name), problem);
+            }
+
             if (value.IsObject())
             {
-                Flatten(value.GetObject(), name + ".", into);
-            }
-            else if (value.IsString())
-            {
-                into[name] = value.GetString();
+                Flatten(value.GetObject(), name + ".", into, keyName);
             }
             else
             {
-                throw new ArgumentException($"Kafka exporter option {Section}.{KafkaClients}.\"{name}\" is invalid: librdkafka properties are single values.", name);
+                into[name] = value.GetString();
             }
         }
     }
