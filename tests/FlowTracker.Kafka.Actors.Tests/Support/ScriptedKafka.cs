@@ -24,7 +24,8 @@ internal sealed class ScriptedKafka : ISenderHost
     private readonly bool _owned;
     private int _nextRecord;
 
-    public ScriptedKafka(RestartBackoffSettings restart, IEnumerable<string>? poisonedKeys = null, int producerCapacity = 8, bool owned = true)
+    public ScriptedKafka(
+        RestartBackoffSettings restart, IEnumerable<string>? poisonedKeys = null, int producerCapacity = 8, bool owned = true, Akka.Streams.Supervision.Decider? decider = null)
     {
         _poisoned = [.. poisonedKeys ?? []];
         _owned = owned;
@@ -33,7 +34,7 @@ internal sealed class ScriptedKafka : ISenderHost
         Metrics = new ExporterMetrics(Counters, Topic);
         var ledger = new DeliveryLedger(Counters, Metrics, NoLogger.Instance, Topic, Time);
         var options = new SenderOptions(Topic, MaxBacklog: 1_000_000, FlushTimeout: TimeSpan.FromSeconds(10), ReportTimeout: TimeSpan.FromMinutes(6), restart, owned, Time);
-        Sender = new RecordSender(CreateProducer, new ProducerEventQueue(() => Woken = true), this, ledger, new RestartBackoff(restart, Time, () => 0), ProducerDecider.Default, options);
+        Sender = new RecordSender(CreateProducer, new ProducerEventQueue(() => Woken = true), this, ledger, new RestartBackoff(restart, Time, () => 0), decider ?? ProducerDecider.Default, options);
     }
 
     public RecordSender Sender { get; }
@@ -45,6 +46,12 @@ internal sealed class ScriptedKafka : ISenderHost
     public ManualTime Time { get; } = new();
 
     public int Capacity { get; }
+
+    /// <summary>When set, every Produce throws this error, as Confluent does for a topic in error or a refused record.</summary>
+    public Error? Refusal { get; set; }
+
+    /// <summary>When set, the live producer says it cannot be used (the application disposed it).</summary>
+    public string? Unusable { get; set; }
 
     /// <summary>Every record offered, by key.</summary>
     public Dictionary<string, OutgoingRecord> Offered { get; } = [];
@@ -276,7 +283,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
         public bool IsOwned => kafka._owned;
 
-        public string? Unusable => null;
+        public string? Unusable => kafka.Unusable;
 
         public void Produce(string topic, OutgoingRecord record, long send)
         {
@@ -285,6 +292,11 @@ internal sealed class ScriptedKafka : ISenderHost
             {
                 // What Confluent throws for a producer in a fatal state: the underlying code, without the fatal flag.
                 throw new KafkaException(new Error(ErrorCode.OutOfOrderSequenceNumber));
+            }
+
+            if (kafka.Refusal is { } refusal)
+            {
+                throw new KafkaException(refusal);
             }
 
             if (Queued.Count + InFlight.Count >= kafka.Capacity)

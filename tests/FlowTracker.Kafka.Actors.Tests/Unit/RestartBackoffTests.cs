@@ -72,5 +72,35 @@ public sealed class RestartBackoffTests
         Assert.Null(Next(backoff));
     }
 
+    [Fact]
+    public void BudgetNotSpent_ANewStreamBuildsItsProducerAtOnce()
+    {
+        var backoff = new RestartBackoff(Settings, new ManualTime(), () => 0);
+        Next(backoff);
+
+        Assert.Equal(TimeSpan.Zero, backoff.DelayBeforeStart());
+    }
+
+    [Fact]
+    public void BudgetSpent_ANewStreamWaitsMaxBackoffAfterTheLastFailure_ThenOnceMorePerFailure()
+    {
+        var time = new ManualTime();
+        var backoff = new RestartBackoff(Settings, time, () => 0);
+        for (var i = 0; i <= Settings.MaxRestarts; i++)
+        {
+            Next(backoff);
+        }
+
+        Assert.Equal(Settings.Max, backoff.DelayBeforeStart());
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(Settings.Max - TimeSpan.FromSeconds(4), backoff.DelayBeforeStart());
+        time.Advance(Settings.Max);
+        Assert.Equal(TimeSpan.Zero, backoff.DelayBeforeStart());
+
+        // The producer built then fails at once: the budget is still spent, the next one waits max-backoff again.
+        Assert.Null(Next(backoff));
+        Assert.Equal(Settings.Max, backoff.DelayBeforeStart());
+    }
+
     private static TimeSpan? Next(RestartBackoff backoff) => backoff.TryNext(out var delay) ? delay : null;
 }
