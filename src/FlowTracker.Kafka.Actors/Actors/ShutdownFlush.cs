@@ -42,9 +42,16 @@ internal static class ShutdownFlush
                 settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, Math.Ceiling(needed.TotalSeconds));
         }
 
+        // Akka.NET offers no way to remove a task: a stopped exporter leaves this closure behind, so it holds the
+        // exporter weakly and an exporter that has ended (and been let go of) is collected.
+        var weak = new WeakReference<KafkaTraceExporter>(exporter);
         shutdown.AddTask(settings.ShutdownPhase, "flowtracker-kafka-exporter-flush", async () =>
         {
-            await exporter.FlushOnShutdownAsync(needed, system.Log).ConfigureAwait(false);
+            if (weak.TryGetTarget(out var target))
+            {
+                await target.FlushOnShutdownAsync(needed, system.Log).ConfigureAwait(false);
+            }
+
             return Done.Instance;
         });
     }
