@@ -187,6 +187,23 @@ public sealed class EmbeddedKafkaCluster : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Makes the cluster report <paramref name="error"/> for a topic in its metadata (for example
+    /// <see cref="ErrorCode.TopicAuthorizationFailed"/>, as a cluster whose ACLs deny the producer does);
+    /// <see cref="ErrorCode.NoError"/> clears it. Clients see it at their next metadata request.
+    /// </summary>
+    public void SetTopicError(string topic, ErrorCode error)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        unsafe
+        {
+            fixed (byte* name = NullTerminated(topic))
+            {
+                MockApi.Instance.TopicSetError(Cluster(), name, (int)error);
+            }
+        }
+    }
+
+    /// <summary>
     /// Makes the next requests of one type fail: the n-th such request (to any broker) gets the n-th
     /// error of <paramref name="errors"/>, then requests succeed again. <see cref="ErrorCode.NoError"/>
     /// lets one request through.

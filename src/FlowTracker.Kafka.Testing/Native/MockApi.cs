@@ -27,6 +27,7 @@ internal sealed unsafe class MockApi
         PushRequestErrorsArray = (delegate* unmanaged[Cdecl]<IntPtr, short, nuint, int*, void>)Export(library, path, "rd_kafka_mock_push_request_errors_array");
         ClearRequestErrors = (delegate* unmanaged[Cdecl]<IntPtr, short, void>)Export(library, path, "rd_kafka_mock_clear_request_errors");
         TestFatalError = (delegate* unmanaged[Cdecl]<IntPtr, int, byte*, int>)Export(library, path, "rd_kafka_test_fatal_error");
+        TopicSetError = (delegate* unmanaged[Cdecl]<IntPtr, byte*, int, void>)Export(library, path, "rd_kafka_mock_topic_set_error");
     }
 
     public string LibraryPath { get; }
@@ -52,6 +53,8 @@ internal sealed unsafe class MockApi
     public delegate* unmanaged[Cdecl]<IntPtr, short, void> ClearRequestErrors { get; }
 
     public delegate* unmanaged[Cdecl]<IntPtr, int, byte*, int> TestFatalError { get; }
+
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*, int, void> TopicSetError { get; }
 
     /// <summary>The API, bound once Confluent.Kafka has loaded librdkafka (a client must exist first).</summary>
     public static MockApi Instance => Shared.Value;
