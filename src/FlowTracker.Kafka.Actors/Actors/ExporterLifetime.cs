@@ -85,7 +85,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             var settings = exporter.Settings;
-            _materializer ??= ActorMaterializer.Create(_system, namePrefix: "flowtracker-kafka");
+            // Explicit settings: given the system and no settings, Akka returns the system's default materializer
+            // under a new name prefix, and shutting that down at the end would stop every stream of the application.
+            _materializer ??= ActorMaterializer.Create(_system, ActorMaterializerSettings.Create(_system), "flowtracker-kafka");
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
                 : ProducerLease.Borrowed(settings.Producer!);
