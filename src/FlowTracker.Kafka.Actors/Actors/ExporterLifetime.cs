@@ -15,15 +15,12 @@ namespace FlowTracker.Kafka.Actors.Actors;
 /// </summary>
 /// <remarks>
 /// Called from the actor (its one thread), from any thread that stops the exporter, and from the stream's
-/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>: every
-/// trace settled (pending 0, or the bounded wait for it spent), and the meter, the dead-letter counter and
-/// the materializer gone.
+/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>, as soon as
+/// the stream ended: the accounting sealed (traces the stream never took count as dropped, Shutdown), and the
+/// meter, the dead-letter counter and the materializer gone.
 /// </remarks>
 internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 {
-    /// <summary>After the stream ended, how long the end waits for traces still in the actor's mailbox or in dead letters.</summary>
-    public static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(1);
-
     private readonly object _gate = new();
     private readonly TaskCompletionSource<ExporterStats> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<OutgoingRecord> _carryOver = [];
@@ -256,13 +253,10 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             exporter.Counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
         }
 
-        _ = FinishAsync();
-    }
-
-    private async Task FinishAsync()
-    {
-        // Traces still in the actor's mailbox are dropped as it reads them, or counted as they reach dead letters.
-        await Task.WhenAny(exporter.Counters.WhenDrained, Task.Delay(DrainWait)).ConfigureAwait(false);
+        // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
+        // producer will send it. Counted now rather than after a wait for a busy or stuck actor, so the stop
+        // stays bounded by the flush deadline and its accounting is exact.
+        var unread = exporter.Counters.Seal();
         var stats = exporter.Counters.Snapshot();
         _deadTraceCounter?.Tell(PoisonPill.Instance);
         exporter.Metrics.Dispose();
@@ -270,7 +264,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         _log.Info(
             "FlowTracker Kafka exporter stopped: {0}{1}",
             stats,
-            stats.Pending == 0 ? string.Empty : $" ({stats.Pending} trace(s) were still unaccounted for {DrainWait} after the stream ended)");
+            unread == 0 ? string.Empty : $" ({unread} of the dropped trace(s) were still waiting for the exporter actor when the stream ended)");
         _final.TrySetResult(stats);
     }
 
