@@ -261,6 +261,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         _deadTraceCounter?.Tell(PoisonPill.Instance);
         exporter.Metrics.Dispose();
         _materializer?.Shutdown();
+        if (_system is { } system)
+        {
+            ShutdownFlush.Unregister(system, exporter);
+        }
+
         _log.Info(
             "FlowTracker Kafka exporter stopped: {0}{1}",
             stats,
