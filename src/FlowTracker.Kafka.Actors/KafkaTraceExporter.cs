@@ -157,7 +157,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// counted as dropped (<c>Shutdown</c>). Calling it again, or on a stopped exporter, returns the final
     /// accounting at once.
     /// </summary>
-    /// <param name="timeout">How long to wait for the final accounting; it comes within the flush timeout plus about a second.</param>
+    /// <param name="timeout">How long to wait for the final accounting; it comes within the flush timeout plus the time to stop the stream and dispose the producer (well under a second).</param>
     /// <exception cref="TimeoutException">No final accounting within <paramref name="timeout"/>.</exception>
     public Task<ExporterStats> StopAsync(TimeSpan timeout)
     {

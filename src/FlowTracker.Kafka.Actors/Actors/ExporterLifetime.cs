@@ -15,15 +15,12 @@ namespace FlowTracker.Kafka.Actors.Actors;
 /// </summary>
 /// <remarks>
 /// Called from the actor (its one thread), from any thread that stops the exporter, and from the stream's
-/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>: every
-/// trace settled (pending 0, or the bounded wait for it spent), and the meter, the dead-letter counter and
-/// the materializer gone.
+/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>, as soon as
+/// the stream ended: the accounting sealed (traces the stream never took count as dropped, Shutdown), and the
+/// meter, the dead-letter counter and the materializer gone.
 /// </remarks>
 internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 {
-    /// <summary>After the stream ended, how long the end waits for traces still in the actor's mailbox or in dead letters.</summary>
-    public static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(1);
-
     private readonly object _gate = new();
     private readonly TaskCompletionSource<ExporterStats> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<OutgoingRecord> _carryOver = [];
@@ -85,7 +82,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             var settings = exporter.Settings;
-            _materializer ??= ActorMaterializer.Create(_system, namePrefix: "flowtracker-kafka");
+            // Explicit settings: given the system and no settings, Akka returns the system's default materializer
+            // under a new name prefix, and shutting that down at the end would stop every stream of the application.
+            _materializer ??= ActorMaterializer.Create(_system, ActorMaterializerSettings.Create(_system), "flowtracker-kafka");
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
                 : ProducerLease.Borrowed(settings.Producer!);
@@ -254,21 +253,23 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             exporter.Counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
         }
 
-        _ = FinishAsync();
-    }
-
-    private async Task FinishAsync()
-    {
-        // Traces still in the actor's mailbox are dropped as it reads them, or counted as they reach dead letters.
-        await Task.WhenAny(exporter.Counters.WhenDrained, Task.Delay(DrainWait)).ConfigureAwait(false);
+        // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
+        // producer will send it. Counted now rather than after a wait for a busy or stuck actor, so the stop
+        // stays bounded by the flush deadline and its accounting is exact.
+        var unread = exporter.Counters.Seal();
         var stats = exporter.Counters.Snapshot();
         _deadTraceCounter?.Tell(PoisonPill.Instance);
         exporter.Metrics.Dispose();
         _materializer?.Shutdown();
+        if (_system is { } system)
+        {
+            ShutdownFlush.Unregister(system, exporter);
+        }
+
         _log.Info(
             "FlowTracker Kafka exporter stopped: {0}{1}",
             stats,
-            stats.Pending == 0 ? string.Empty : $" ({stats.Pending} trace(s) were still unaccounted for {DrainWait} after the stream ended)");
+            unread == 0 ? string.Empty : $" ({unread} of the dropped trace(s) were still waiting for the exporter actor when the stream ended)");
         _final.TrySetResult(stats);
     }
 

@@ -99,6 +99,12 @@ internal sealed class KafkaExporterActor : ReceiveActor
 
     private void Accept(Trace trace)
     {
+        if (_counters.IsSealed)
+        {
+            // The exporter ended with this trace still in the mailbox, and counted it then (dropped: Shutdown).
+            return;
+        }
+
         OutgoingRecord record;
         try
         {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -12,10 +13,17 @@ namespace FlowTracker.Kafka.Actors.Actors;
 /// CoordinatedShutdown runs on <c>CoordinatedShutdown.Run</c>, on <c>ActorSystem.Terminate()</c> (Akka's
 /// <c>run-by-actor-system-terminate</c>, on by default) and when Akka.Hosting's host stops.
 /// </summary>
+/// <remarks>
+/// One task per system and phase flushes the exporters of that phase still running. Akka.NET cannot remove a
+/// task once added, so a task per exporter would keep every exporter ever started on a long-lived system
+/// reachable (its accounting, ledger, materializer) long after it stopped.
+/// </remarks>
 internal static class ShutdownFlush
 {
     /// <summary>What the phase needs beyond the flush timeout: stopping the stream and disposing the producer.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
+
+    private static readonly ConditionalWeakTable<ActorSystem, RunningExporters> Running = new();
 
     /// <exception cref="ArgumentException">The phase is not one of the system's CoordinatedShutdown phases.</exception>
     public static void Register(ActorSystem system, KafkaTraceExporter exporter, KafkaExporterSettings settings)
@@ -42,18 +50,26 @@ internal static class ShutdownFlush
                 settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, Math.Ceiling(needed.TotalSeconds));
         }
 
-        // Akka.NET offers no way to remove a task: a stopped exporter leaves this closure behind, so it holds the
-        // exporter weakly and an exporter that has ended (and been let go of) is collected.
-        var weak = new WeakReference<KafkaTraceExporter>(exporter);
-        shutdown.AddTask(settings.ShutdownPhase, "flowtracker-kafka-exporter-flush", async () =>
+        var running = Running.GetValue(system, static _ => new RunningExporters());
+        if (running.Add(settings.ShutdownPhase, exporter))
         {
-            if (weak.TryGetTarget(out var target))
+            var phase = settings.ShutdownPhase;
+            shutdown.AddTask(phase, "flowtracker-kafka-exporter-flush", async () =>
             {
-                await target.FlushOnShutdownAsync(needed, system.Log).ConfigureAwait(false);
-            }
+                var exporters = running.Of(phase);
+                await Task.WhenAll(exporters.Select(e => e.FlushOnShutdownAsync(e.Settings.FlushTimeout + Margin, system.Log))).ConfigureAwait(false);
+                return Done.Instance;
+            });
+        }
+    }
 
-            return Done.Instance;
-        });
+    /// <summary>The exporter has ended: its phase's task no longer flushes it, nor keeps it reachable.</summary>
+    public static void Unregister(ActorSystem system, KafkaTraceExporter exporter)
+    {
+        if (Running.TryGetValue(system, out var running))
+        {
+            running.Remove(exporter.Settings.ShutdownPhase, exporter);
+        }
     }
 
     /// <summary>
@@ -86,6 +102,48 @@ internal static class ShutdownFlush
         catch (Exception ex) when (ex is TargetInvocationException or ArgumentException or InvalidCastException or MemberAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>One system's running exporters, by shutdown phase.</summary>
+    private sealed class RunningExporters
+    {
+        private readonly Dictionary<string, HashSet<KafkaTraceExporter>> _byPhase = [];
+
+        /// <returns>True for the phase's first exporter: its task is still to be added.</returns>
+        public bool Add(string phase, KafkaTraceExporter exporter)
+        {
+            lock (_byPhase)
+            {
+                var first = !_byPhase.TryGetValue(phase, out var exporters);
+                if (exporters is null)
+                {
+                    exporters = [];
+                    _byPhase[phase] = exporters;
+                }
+
+                exporters.Add(exporter);
+                return first;
+            }
+        }
+
+        public void Remove(string phase, KafkaTraceExporter exporter)
+        {
+            lock (_byPhase)
+            {
+                if (_byPhase.TryGetValue(phase, out var exporters))
+                {
+                    exporters.Remove(exporter);
+                }
+            }
+        }
+
+        public KafkaTraceExporter[] Of(string phase)
+        {
+            lock (_byPhase)
+            {
+                return _byPhase.TryGetValue(phase, out var exporters) ? [.. exporters] : [];
+            }
         }
     }
 }

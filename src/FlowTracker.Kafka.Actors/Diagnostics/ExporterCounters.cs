@@ -9,13 +9,14 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// <remarks>
 /// One short lock covers every change and every snapshot, so a snapshot taken at any moment
 /// satisfies <c>exported = delivered + dropped + failed + pending</c> exactly, not only at rest.
+/// <see cref="Seal"/> ends the accounting: what is still pending then is counted once, and nothing
+/// changes a bucket afterwards.
 /// </remarks>
 internal sealed class ExporterCounters
 {
     private readonly object _gate = new();
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private readonly Dictionary<ErrorCode, long> _failed = [];
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _exported;
     private long _delivered;
     private long _pending;
@@ -27,6 +28,7 @@ internal sealed class ExporterCounters
     private DateTimeOffset? _brokersUnreachableSince;
     private DateTimeOffset? _lastRestart;
     private bool _intakeClosed;
+    private bool _sealed;
 
     /// <summary>
     /// Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer
@@ -67,16 +69,50 @@ internal sealed class ExporterCounters
         }
     }
 
-    /// <summary>Completes once intake is closed and nothing is pending: every trace has its final bucket.</summary>
-    public Task WhenDrained => _drained.Task;
-
     /// <summary>From now on every Export is dropped (Shutdown); what is pending still settles.</summary>
     public void CloseIntake()
     {
         lock (_gate)
         {
             _intakeClosed = true;
-            SignalIfDrained();
+        }
+    }
+
+    /// <summary>Whether the accounting has ended (<see cref="Seal"/>): nothing pending is left to settle.</summary>
+    public bool IsSealed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sealed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The exporter has ended: closes intake and counts every trace still pending as dropped (Shutdown). Those
+    /// are traces the stream never took (still in the actor's mailbox, or on their way to dead letters): nothing
+    /// will send them. Whatever settles them later (the actor reading them, the dead-letter counter) changes
+    /// nothing, so the final accounting is exact when it is taken, not after some wait.
+    /// </summary>
+    /// <returns>How many traces were still pending.</returns>
+    public long Seal()
+    {
+        lock (_gate)
+        {
+            _intakeClosed = true;
+            if (_sealed)
+            {
+                return 0;
+            }
+
+            _sealed = true;
+            var left = _pending;
+            _dropped[(int)DropReason.Shutdown] += left;
+            _pending = 0;
+            _pendingBytes = 0;
+            return left;
         }
     }
 
@@ -95,6 +131,12 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
+            if (_sealed)
+            {
+                // Counted already: reserve nothing, the settlement that follows changes nothing either.
+                return true;
+            }
+
             if (_pendingBytes + bytes > maxBytes)
             {
                 return false;
@@ -109,6 +151,11 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
+            if (_sealed)
+            {
+                return;
+            }
+
             _dropped[(int)reason]++;
             Settle(reservedBytes);
         }
@@ -122,6 +169,11 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
+            if (_sealed)
+            {
+                return null;
+            }
+
             _delivered++;
             var unreachableSince = _brokersUnreachableSince;
             _brokersUnreachableSince = null;
@@ -134,6 +186,11 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
+            if (_sealed)
+            {
+                return;
+            }
+
             _failed[error] = _failed.GetValueOrDefault(error) + 1;
             Settle(reservedBytes);
         }
@@ -206,14 +263,5 @@ internal sealed class ExporterCounters
     {
         _pendingBytes -= reservedBytes;
         _pending--;
-        SignalIfDrained();
-    }
-
-    private void SignalIfDrained()
-    {
-        if (_intakeClosed && _pending == 0)
-        {
-            _drained.TrySetResult();
-        }
     }
 }
