@@ -84,7 +84,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var settings = exporter.Settings;
             // Explicit settings: given the system and no settings, Akka returns the system's default materializer
             // under a new name prefix, and shutting that down at the end would stop every stream of the application.
-            _materializer ??= ActorMaterializer.Create(_system, ActorMaterializerSettings.Create(_system), "flowtracker-kafka");
+            _materializer ??= OwnMaterializer(_system);
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
                 : ProducerLease.Borrowed(settings.Producer!);
@@ -279,6 +279,17 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         {
             exporter.Counters.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull, record.ReservedBytes);
         }
+    }
+
+    /// <summary>
+    /// A materializer of the exporter's own, shut down at its end. Given no settings, ActorMaterializer.Create on an
+    /// actor system returns the system's shared default materializer (Akka.Streams 1.5.74 and later): shutting that one
+    /// down would stop every stream of the system, and any exporter started after this one could not materialize.
+    /// </summary>
+    private static ActorMaterializer OwnMaterializer(ActorSystem system)
+    {
+        system.Settings.InjectTopLevelFallback(ActorMaterializer.DefaultConfig());
+        return ActorMaterializer.Create(system, ActorMaterializerSettings.Create(system), namePrefix: "flowtracker-kafka");
     }
 
     private TimeSpan Remaining() =>

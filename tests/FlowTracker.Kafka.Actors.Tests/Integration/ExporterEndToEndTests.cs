@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Streams;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Actors;
@@ -186,6 +187,23 @@ public sealed class ExporterEndToEndTests(KafkaClusterFixture fixture) : TestKit
         var stats = exporter.Stats;
         Assert.Equal(1, stats.Delivered);
         Assert.Equal(1, stats.DroppedByReason[DropReason.Shutdown]);
+        Assert.True(stats.IsConsistent, stats.ToString());
+    }
+
+    [Fact]
+    public async Task StoppedExporter_LeavesTheSystemsStreamsRunning_AndAnotherExporterStartsInTheSameSystem()
+    {
+        var first = KafkaTraceExporter.Start(Sys, Options(await fixture.NewTopicAsync("first", partitions: 1)), "first");
+        first.Export(Traces.Checkout("first"));
+        Assert.Equal(1, (await first.StopAsync(Patience)).Delivered);
+
+        // The exporter shut down a materializer of its own, not the system's shared one.
+        Assert.False(Sys.Materializer().IsShutdown);
+        var second = KafkaTraceExporter.Start(Sys, Options(await fixture.NewTopicAsync("second", partitions: 1)), "second");
+        second.Export(Traces.Checkout("second"));
+
+        var stats = await second.StopAsync(Patience);
+        Assert.Equal(1, stats.Delivered);
         Assert.True(stats.IsConsistent, stats.ToString());
     }
 
