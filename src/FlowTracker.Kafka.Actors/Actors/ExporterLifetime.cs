@@ -85,7 +85,10 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             var settings = exporter.Settings;
-            _materializer ??= ActorMaterializer.Create(_system, namePrefix: "flowtracker-kafka");
+            // Settings given on purpose: without them Akka.Streams 1.5 hands out a view of the actor system's default
+            // materializer, whose Shutdown (in FinishAsync) would end every stream of the application and refuse the
+            // next exporter's (its actor then fails to start and every trace is dropped as Shutdown).
+            _materializer ??= ActorMaterializer.Create(_system, ActorMaterializerSettings.Create(_system), namePrefix: "flowtracker-kafka");
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
                 : ProducerLease.Borrowed(settings.Producer!);
