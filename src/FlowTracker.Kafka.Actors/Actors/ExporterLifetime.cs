@@ -82,8 +82,6 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             var settings = exporter.Settings;
-            // Explicit settings: given the system and no settings, Akka returns the system's default materializer
-            // under a new name prefix, and shutting that down at the end would stop every stream of the application.
             _materializer ??= OwnMaterializer(_system);
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)

@@ -119,8 +119,8 @@ internal sealed class KafkaExporterActor : ReceiveActor
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}: {1}", ex.GetType().Name, ex.Message);
             _counters.Dropped(DropReason.SerializationError);
+            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}: {1}", ex.GetType().Name, MessageOf(ex));
             return;
         }
 
@@ -131,6 +131,24 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         _exporter.Lifetime.Offer(record);
+    }
+
+    /// <summary>
+    /// The message of an exception that the caller's code (a span list or tags of its own) may have thrown: its
+    /// type may be the caller's too, and reading its message may throw in turn.
+    /// </summary>
+    private static string MessageOf(Exception ex)
+    {
+        try
+        {
+            return ex.Message;
+        }
+#pragma warning disable CA1031 // A message that cannot be read is not a reason to fail the actor.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "(its message could not be read)";
+        }
     }
 
     /// <summary>The trace as a record, or null when it is invalid (counted here).</summary>
