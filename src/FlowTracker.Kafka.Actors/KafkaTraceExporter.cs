@@ -122,10 +122,20 @@ public sealed class KafkaTraceExporter : ITraceExporter
             throw new ArgumentException($"Kafka exporter option {key} = '{dispatcher}' is invalid: actor system '{system.Name}' has no such dispatcher configured.", key);
         }
 
-        Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
+        try
+        {
+            Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
+        }
+        catch (ArgumentException)
+        {
+            // An unknown shutdown phase: this exporter never runs, and leaves nothing behind.
+            Lifetime.EndUnstarted();
+            throw;
+        }
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
+        Lifetime.Watch(_actor);
         return this;
     }
 
@@ -165,8 +175,10 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             if (_actor is { } actor)
             {
-                Lifetime.BeginStop(_settings.FlushTimeout);
-                actor.Tell(StopExporter.Instance, ActorRefs.NoSender);
+                if (Lifetime.BeginStop(_settings.FlushTimeout))
+                {
+                    actor.Tell(StopExporter.Instance, ActorRefs.NoSender);
+                }
             }
             else
             {
@@ -180,8 +192,20 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>An actor spawned from <see cref="Props"/> started.</summary>
     internal void Bind(IActorRef actor, ActorSystem system)
     {
+        var first = _actor is null;
         _actor = actor;
-        Lifetime.Attach(system, actor.Path.ToString());
+        try
+        {
+            Lifetime.Attach(system, actor.Path.ToString());
+        }
+        finally
+        {
+            // Even when attaching fails (the actor then fails to start, and runs no PostStop), its end ends the exporter.
+            if (first)
+            {
+                Lifetime.Watch(actor);
+            }
+        }
     }
 
     /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>

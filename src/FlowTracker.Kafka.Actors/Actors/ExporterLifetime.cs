@@ -67,9 +67,14 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             _ledger = new DeliveryLedger(exporter.Counters, exporter.Metrics, _log, exporter.Settings.Topic, exporter.Time);
         }
 
+        // Before the shutdown task: traces told to an actor that never started are counted all the same.
+        var link = new DeadTraceCounter.Link(exporter);
+        _deadTraceCounter = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(link)));
         ShutdownFlush.Register(system, exporter, exporter.Settings);
-        _deadTraceCounter = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(exporter)));
     }
+
+    /// <summary>The exporter's actor exists: its end, however it comes (even a failed start, which runs no PostStop), ends the exporter.</summary>
+    public void Watch(IActorRef actor) => _deadTraceCounter?.Tell(new DeadTraceCounter.WatchExporter(actor));
 
     /// <summary>The running stream; started (the carried-over records first) when there is none and the exporter has not ended.</summary>
     public ExporterStream? EnsureStream()
@@ -135,15 +140,18 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     /// Any thread: closes intake and arms the flush deadline of the running stream (and of any stream started
     /// later) at <paramref name="flushTimeout"/> from now, unless an earlier stop armed it sooner.
     /// </summary>
-    public void BeginStop(TimeSpan flushTimeout)
+    /// <returns>Whether this was the first stop asked.</returns>
+    public bool BeginStop(TimeSpan flushTimeout)
     {
         exporter.Counters.CloseIntake();
         lock (_gate)
         {
+            var first = !_stopping;
             _stopping = true;
             var deadline = exporter.Time.GetTimestamp() + (long)(flushTimeout.TotalSeconds * exporter.Time.TimestampFrequency);
             _deadline = _deadline is { } earlier ? Math.Min(earlier, deadline) : deadline;
             _stream?.Control.Stop(Remaining());
+            return first;
         }
     }
 

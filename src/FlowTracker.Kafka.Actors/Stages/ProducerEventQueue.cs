@@ -7,6 +7,9 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// events are queued here by the callback that heard them, in the order they were heard: librdkafka raises
 /// a fatal error before it purges the queue, so a stage that drains this queue in order never settles a
 /// purged record before it knows its producer died. Two separate channels would let one overtake the other.
+/// Order alone is not the whole defence: the reports of the batch that caused the fatal error
+/// (<c>OutOfOrderSequenceNumber</c>) were seen ahead of the error event in the soak, so the sender also reads
+/// such codes, and purges, as the death itself (see <see cref="RecordSender"/>).
 /// </summary>
 /// <remarks>
 /// The stage is woken once per batch, not once per event: <paramref name="wake"/> is called only when the
