@@ -38,7 +38,6 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
         _settings = settings;
-        Metrics = new ExporterMetrics(_counters, settings.Topic);
         Lifetime = new ExporterLifetime(this);
         var props = Props.Create(() => new KafkaExporterActor(_settings, _counters, this));
         Props = settings.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
@@ -54,8 +53,6 @@ public sealed class KafkaTraceExporter : ITraceExporter
     public ExporterStats Stats => _counters.Snapshot();
 
     internal ExporterCounters Counters => _counters;
-
-    internal ExporterMetrics Metrics { get; }
 
     internal ExporterLifetime Lifetime { get; }
 

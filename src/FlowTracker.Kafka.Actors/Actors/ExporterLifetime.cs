@@ -27,6 +27,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     private ActorSystem? _system;
     private ILoggingAdapter _log = NoLogger.Instance;
     private DeliveryLedger? _ledger;
+    private ExporterMetrics? _metrics;
     private ActorMaterializer? _materializer;
     private IActorRef? _deadTraceCounter;
     private ExporterStream? _stream;
@@ -64,7 +65,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 
             _system = system;
             _log = Logging.GetLogger(system, logSource);
-            _ledger = new DeliveryLedger(exporter.Counters, exporter.Metrics, _log, exporter.Settings.Topic, exporter.Time);
+            // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
+            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic);
+            _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
         }
 
         // Before the shutdown task: traces told to an actor that never started are counted all the same.
@@ -265,7 +268,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         var unread = exporter.Counters.Seal();
         var stats = exporter.Counters.Snapshot();
         _deadTraceCounter?.Tell(PoisonPill.Instance);
-        exporter.Metrics.Dispose();
+        _metrics?.Dispose();
         _materializer?.Shutdown();
         if (_system is { } system)
         {

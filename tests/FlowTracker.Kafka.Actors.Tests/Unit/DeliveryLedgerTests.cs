@@ -12,18 +12,22 @@ namespace FlowTracker.Kafka.Actors.Tests.Unit;
 /// With the brokers unreachable librdkafka raises an error event per reconnect attempt; the log must say so
 /// in a few lines, and say once when the brokers are back.
 /// </summary>
-public sealed class DeliveryLedgerTests
+public sealed class DeliveryLedgerTests : IDisposable
 {
     private const string Refused = "localhost:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
     private readonly ManualTime _time = new();
     private readonly RecordingLog _log = new();
     private readonly ExporterCounters _counters = new();
+    private readonly ExporterMetrics _metrics;
     private readonly DeliveryLedger _ledger;
 
     public DeliveryLedgerTests()
     {
-        _ledger = new DeliveryLedger(_counters, new ExporterMetrics(_counters, "traces"), _log, "traces", _time);
+        _metrics = new ExporterMetrics(_counters, "traces");
+        _ledger = new DeliveryLedger(_counters, _metrics, _log, "traces", _time);
     }
+
+    public void Dispose() => _metrics.Dispose();
 
     [Fact]
     public void ProducerErrors_FirstAtOnce_ThenOneWarningPerIntervalSummingByCode_TheRestAtStop()
