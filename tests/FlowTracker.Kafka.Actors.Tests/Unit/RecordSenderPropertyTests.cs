@@ -65,7 +65,9 @@ public sealed class RecordSenderPropertyTests
             Assert.All(kafka.Offered.Keys, key =>
                 Assert.Equal(1, (kafka.Outcomes.TryGetValue(key, out var o) ? o.Count : 0) + (handedBack.Contains(key) ? 1 : 0)));
             Assert.All(kafka.Outcomes.Values, o => Assert.Equal(RecordOutcomeKind.Delivered, o[0].Kind));
-            Assert.Equal(kafka.FatalErrors >= 2, kafka.Failure is not null);
+            // Gives up only on a fatal error beyond the one restart granted (one still queued at completion changes nothing).
+            Assert.True(kafka.Failure is null || kafka.FatalErrors >= 2, $"failed after {kafka.FatalErrors} fatal error(s)");
+            Assert.InRange(kafka.Counters.Snapshot().ProducerRestarts, 0, 1);
         }, iter: 2_000);
     }
 
