@@ -13,6 +13,8 @@ namespace FlowTracker.Kafka.Actors.Settings;
 internal static partial class KafkaExporterHocon
 {
     public const string Section = "flowtracker.kafka-exporter";
+    /// <summary>Every environment variable the exporter reads starts so; also read at the root of an application's IConfiguration.</summary>
+    public const string VariablePrefix = "FLOWTRACKER_KAFKA_";
     public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
     public const string BootstrapServersVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS";
 
@@ -63,21 +65,25 @@ internal static partial class KafkaExporterHocon
 
     /// <summary>
     /// Reads the options under <see cref="Section"/> of <paramref name="config"/>, over the reference
-    /// defaults, then applies the documented environment variables.
+    /// defaults, then applies the documented environment variables (no options in code: see <see cref="KafkaExporterSources"/>).
     /// </summary>
     /// <param name="config">The configuration the section is read from.</param>
     /// <param name="environment">The environment variables (<see cref="ProcessEnvironment"/>).</param>
     /// <param name="keyName">How an error names an option (default: its HOCON key path); the configuration keys when the HOCON came from them.</param>
     /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
-    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null)
+    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null) =>
+        KafkaExporterSources.Resolve(code: null, environment, config, keyName).Options;
+
+    /// <summary>The options under <see cref="Section"/> of <paramref name="config"/>, over the reference defaults: every option set.</summary>
+    /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
+    public static KafkaExporterOptions ReadConfiguration(Config config, Func<string, string> keyName)
     {
         ArgumentNullException.ThrowIfNull(config);
-        keyName ??= KeyPath;
 
         // The user's own section is checked before the reference is merged in, so an unknown key is one they wrote.
         var own = config.Root is { } root ? KafkaExporterHoconShape.Section(root) : null;
         var section = own?.ToConfig().SafeWithFallback(Reference.GetConfig(Section)) ?? Reference.GetConfig(Section);
-        var options = new KafkaExporterOptions
+        return new KafkaExporterOptions
         {
             Topic = Get(section, nameof(KafkaExporterOptions.Topic), keyName, static v => v.GetString()),
             MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), keyName, static v => v.GetInt()),
@@ -93,74 +99,30 @@ internal static partial class KafkaExporterHocon
             MaxRestartsWithin = Duration(section, nameof(KafkaExporterOptions.MaxRestartsWithin), keyName),
             ProducerConfig = KafkaClientsOf(section, keyName),
         };
+    }
 
-        foreach (var (name, value) in environment)
+    /// <summary>
+    /// The producer properties the application's configuration sets to something other than the reference's value
+    /// (what an application's producer would silently ignore), as option names (<c>ProducerConfig[linger.ms]</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ApplicationProducerProperties(Config config)
+    {
+        if (config.Root is not { } root || KafkaExporterHoconShape.Section(root) is not { } own)
         {
-            if (name.StartsWith(ClientPropertyPrefix, StringComparison.Ordinal) && name.Length > ClientPropertyPrefix.Length)
-            {
-                options.ProducerConfig[name[ClientPropertyPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = value;
-            }
+            return [];
         }
 
-        if (environment.GetValueOrDefault(TopicVariable) is { Length: > 0 } topic)
-        {
-            options.Topic = topic;
-        }
-
-        if (environment.GetValueOrDefault(BootstrapServersVariable) is { Length: > 0 } servers)
-        {
-            options.ProducerConfig["bootstrap.servers"] = servers;
-        }
-
-        return options;
+        var properties = KafkaClientsOf(own.ToConfig(), KeyPath);
+        return properties
+            .Where(p => !ExporterDefaults.Producer.TryGetValue(p.Key, out var reference) || reference != p.Value)
+            .Select(p => $"ProducerConfig[{p.Key}]")
+            .ToList();
     }
 
     /// <summary>This process's environment variables.</summary>
     public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
-
-    /// <summary>
-    /// The options that differ from the defaults, as HOCON, so that Akka.Hosting can prepend them over
-    /// the application's own HOCON: an option left at its default never hides a value set in HOCON.
-    /// </summary>
-    public static Config Render(KafkaExporterOptions options)
-    {
-        var defaults = new KafkaExporterOptions();
-        var text = new StringBuilder();
-        void Line(string option, object? value, object? @default, bool quote = false)
-        {
-            if (value is not null && !Equals(value, @default))
-            {
-                var rendered = value switch
-                {
-                    TimeSpan t => $"{t.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms",
-                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    _ => value.ToString(),
-                };
-                text.Append(CultureInfo.InvariantCulture, $"{Section}.{Keys[option]} = {(quote ? Quote(rendered!) : rendered)}\n");
-            }
-        }
-
-        Line(nameof(options.Topic), options.Topic, defaults.Topic, quote: true);
-        Line(nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, defaults.MaxBufferedTraces);
-        Line(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, defaults.MaxBufferedBytes);
-        Line(nameof(options.MaxMessageBytes), options.MaxMessageBytes, defaults.MaxMessageBytes);
-        Line(nameof(options.FlushTimeout), options.FlushTimeout, defaults.FlushTimeout);
-        Line(nameof(options.ShutdownPhase), options.ShutdownPhase, defaults.ShutdownPhase, quote: true);
-        Line(nameof(options.Dispatcher), options.Dispatcher, defaults.Dispatcher, quote: true);
-        Line(nameof(options.RestartMinBackoff), options.RestartMinBackoff, defaults.RestartMinBackoff);
-        Line(nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, defaults.RestartMaxBackoff);
-        Line(nameof(options.RestartRandomFactor), options.RestartRandomFactor, defaults.RestartRandomFactor);
-        Line(nameof(options.MaxRestarts), options.MaxRestarts, defaults.MaxRestarts);
-        Line(nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, defaults.MaxRestartsWithin);
-        foreach (var (key, value) in options.ProducerConfig ?? new Dictionary<string, string>())
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{Section}.{KafkaClients}.{Quote(key)} = {Quote(value)}\n");
-        }
-
-        return ConfigurationFactory.ParseString(text.ToString());
-    }
 
     /// <summary>The error for a key the exporter does not know; the same words whether it came from HOCON or IConfiguration.</summary>
     public static ArgumentException UnknownKey(string path, string librdkafkaKeys) =>

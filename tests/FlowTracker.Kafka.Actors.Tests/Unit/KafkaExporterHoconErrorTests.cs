@@ -1,7 +1,6 @@
 using Akka.Configuration;
-using Akka.Hosting;
+using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;
 
@@ -107,7 +106,9 @@ public sealed class KafkaExporterHoconErrorTests
             [$"FlowTracker:KafkaExporter:{key}"] = value,
         }).Build().GetSection("FlowTracker:KafkaExporter");
 
-        var error = Assert.Throws<ArgumentException>(() => new AkkaConfigurationBuilder(new ServiceCollection(), "test").WithFlowTrackerKafkaExporter(section));
+        // What the actor system's start does: the section merged over the application's (here empty) HOCON, validated once.
+        var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(hocon, code: null, new Dictionary<string, string>(), keyName));
 
         Assert.Contains($"Kafka exporter option {expected}", error.Message, StringComparison.Ordinal);
     }

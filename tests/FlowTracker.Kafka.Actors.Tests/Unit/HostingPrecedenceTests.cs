@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowTracker.Kafka.Actors.Tests.Unit;
+
+/// <summary>
+/// The precedence through Akka.Hosting: the IConfiguration section merged with the application's HOCON and validated once
+/// when the actor system starts; environment variables also honoured when they come through the application's IConfiguration.
+/// No broker is needed: the exporter's settings are asserted, nothing is sent.
+/// </summary>
+public sealed class HostingPrecedenceTests
+{
+    private const string Nowhere = "127.0.0.1:1";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task TopicInTheApplicationsHocon_BootstrapServersInTheSection_Merged_HostStarts()
+    {
+        var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter { topic = from-hocon, max-buffered-traces = 5000 }");
+        var exporter = await StartAsync(
+            new() { ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:MaxBufferedTraces"] = "6000" },
+            (akka, configuration) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter")));
+
+        Assert.Equal("from-hocon", exporter.Settings.Topic);
+        Assert.Equal(Nowhere, exporter.Settings.ProducerConfig!["bootstrap.servers"]);
+        Assert.Equal(6000, exporter.Settings.MaxBufferedTraces);
+    }
+
+    [Fact]
+    public async Task EnvironmentVariableThroughIConfiguration_WinsOverHocon_LosesToCode()
+    {
+        var hocon = ConfigurationFactory.ParseString($$"""flowtracker.kafka-exporter { topic = from-hocon, kafka-clients { "bootstrap.servers" = "{{Nowhere}}" } }""");
+        var configuration = new Dictionary<string, string?> { ["FLOWTRACKER_KAFKA_TOPIC"] = "from-configuration", ["FLOWTRACKER_KAFKA_CLIENT_CLIENT_ID"] = "configured-id" };
+
+        var fromEnvironment = await StartAsync(configuration, (akka, _) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter());
+        var fromCode = await StartAsync(configuration, (akka, _) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter(o => o.Topic = "from-code"));
+
+        Assert.Equal("from-configuration", fromEnvironment.Settings.Topic);
+        Assert.Equal("configured-id", fromEnvironment.Settings.ProducerConfig!["client.id"]);
+        Assert.Equal("from-code", fromCode.Settings.Topic);
+    }
+
+    [Fact]
+    public async Task InvalidSectionValue_FailsTheStart_NamedByItsConfigurationKey()
+    {
+        var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
+
+        var error = await Record.ExceptionAsync(() => StartAsync(
+            new() { ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:00" },
+            (akka, configuration) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter"))));
+
+        Assert.NotNull(error);
+        Assert.Contains("Kafka exporter option FlowTracker:KafkaExporter:FlushTimeout = '00:00:00' is invalid: must be positive", Messages(error), StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a host with the given application configuration, reads its exporter's settings, and stops it.</summary>
+    private static async Task<KafkaTraceExporter> StartAsync(Dictionary<string, string?> configuration, Action<AkkaConfigurationBuilder, IConfiguration> configure)
+    {
+        using var host = new HostBuilder()
+            .ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration))
+            .ConfigureServices((context, services) => services.AddAkka("precedence", (akka, _) => configure(akka, context.Configuration)))
+            .Build();
+        await host.StartAsync().WaitAsync(Patience);
+        var exporter = host.Services.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter();
+        await host.StopAsync().WaitAsync(Patience);
+        return exporter;
+    }
+
+    private static string Messages(Exception error)
+    {
+        var messages = new List<string>();
+        var pending = new Queue<Exception>([error]);
+        while (pending.TryDequeue(out var e))
+        {
+            messages.Add(e.Message);
+            foreach (var inner in e is AggregateException a ? a.InnerExceptions : e.InnerException is { } i ? [i] : [])
+            {
+                pending.Enqueue(inner);
+            }
+        }
+
+        return string.Join(" | ", messages);
+    }
+}
