@@ -89,7 +89,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>
     /// Creates an exporter from HOCON (<c>flowtracker.kafka-exporter</c> of <paramref name="config"/>, over the
     /// embedded reference) and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c>,
-    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_*</c> (a kafka-clients property:
+    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_*</c> (a producer-config property:
     /// <c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets <c>sasl.password</c>); spawn <see cref="Props"/> where it belongs, for example
     /// <c>Context.ActorOf(KafkaTraceExporter.Create(Context.System.Settings.Config).Props, "traces")</c>.
     /// </summary>

@@ -18,9 +18,9 @@ internal static partial class KafkaExporterHocon
     public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
     public const string BootstrapServersVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS";
 
-    /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets kafka-clients."sasl.password": secrets stay out of files.</summary>
+    /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets producer-config."sasl.password": secrets stay out of files.</summary>
     public const string ClientPropertyPrefix = "FLOWTRACKER_KAFKA_CLIENT_";
-    private const string KafkaClients = "kafka-clients";
+    private const string ProducerConfig = "producer-config";
     private const int MaxPropertyParts = 16;
 
     /// <summary>Option property → its key under <see cref="Section"/>; errors name the key the user wrote.</summary>
@@ -54,13 +54,13 @@ internal static partial class KafkaExporterHocon
             return $"{Section}.{key}";
         }
 
-        // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.kafka-clients."linger.ms"
+        // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.producer-config."linger.ms"
         if (option.StartsWith("ProducerConfig[", StringComparison.Ordinal))
         {
-            return $"{Section}.{KafkaClients}.\"{option["ProducerConfig[".Length..^1]}\"";
+            return $"{Section}.{ProducerConfig}.\"{option["ProducerConfig[".Length..^1]}\"";
         }
 
-        return option == nameof(KafkaExporterOptions.ProducerConfig) ? $"{Section}.{KafkaClients}" : option;
+        return option == nameof(KafkaExporterOptions.ProducerConfig) ? $"{Section}.{ProducerConfig}" : option;
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ internal static partial class KafkaExporterHocon
             RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), keyName, static v => v.GetDouble()),
             MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), keyName, static v => v.GetInt()),
             MaxRestartsWithin = Duration(section, nameof(KafkaExporterOptions.MaxRestartsWithin), keyName),
-            ProducerConfig = KafkaClientsOf(section, keyName),
+            ProducerConfig = ProducerConfigOf(section, keyName),
         };
     }
 
@@ -112,7 +112,7 @@ internal static partial class KafkaExporterHocon
             return [];
         }
 
-        var properties = KafkaClientsOf(own.ToConfig(), KeyPath);
+        var properties = ProducerConfigOf(own.ToConfig(), KeyPath);
         return properties
             .Where(p => !ExporterDefaults.Producer.TryGetValue(p.Key, out var reference) || reference != p.Value)
             .Select(p => $"ProducerConfig[{p.Key}]")
@@ -126,7 +126,13 @@ internal static partial class KafkaExporterHocon
 
     /// <summary>The error for a key the exporter does not know; the same words whether it came from HOCON or IConfiguration.</summary>
     public static ArgumentException UnknownKey(string path, string librdkafkaKeys) =>
-        new($"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
+        new($"Kafka exporter configuration key {path} is unknown.{Renamed(path)} Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
+
+    /// <summary>The old name of producer-config is not an alias: it is refused, saying what to write instead.</summary>
+    private static string Renamed(string path) =>
+        path.Split(':', '.').Any(static part => part.Replace("-", string.Empty, StringComparison.Ordinal).Equals("kafkaclients", StringComparison.OrdinalIgnoreCase))
+            ? " kafka-clients was renamed: write producer-config (HOCON) or ProducerConfig (appsettings.json), the name of KafkaExporterOptions.ProducerConfig."
+            : string.Empty;
 
     private static T Get<T>(Config section, string option, Func<string, string> keyName, Func<HoconValue, T> read, Func<string, string?>? check = null)
     {
@@ -178,14 +184,14 @@ internal static partial class KafkaExporterHocon
         _ => "a string",
     };
 
-    /// <summary>The kafka-clients block, dotted keys kept whole whether quoted or written as nested objects.</summary>
-    private static Dictionary<string, string> KafkaClientsOf(Config section, Func<string, string> keyName)
+    /// <summary>The producer-config block, dotted keys kept whole whether quoted or written as nested objects.</summary>
+    private static Dictionary<string, string> ProducerConfigOf(Config section, Func<string, string> keyName)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (section.GetValue(KafkaClients) is { } block)
+        if (section.GetValue(ProducerConfig) is { } block)
         {
             var path = keyName(nameof(KafkaExporterOptions.ProducerConfig));
-            var clients = KafkaExporterHoconShape.RequireObject(block, path, KafkaExporterHoconShape.KafkaClientsNotAnObject, KafkaExporterHoconShape.AnyClientVariable);
+            var clients = KafkaExporterHoconShape.RequireObject(block, path, KafkaExporterHoconShape.ProducerConfigNotAnObject, KafkaExporterHoconShape.AnyClientVariable);
             Flatten(clients, prefix: string.Empty, properties, keyName);
         }
 
@@ -201,7 +207,7 @@ internal static partial class KafkaExporterHocon
             // A substitution of a path that contains itself nests without end; no librdkafka name has this many parts.
             var problem = name.Count(static c => c == '.') > MaxPropertyParts
                 ? "it nests deeper than any librdkafka property name"
-                : KafkaExporterHoconShape.KafkaClientsProblem(value, name);
+                : KafkaExporterHoconShape.ProducerConfigProblem(value, name);
             if (problem is not null)
             {
                 throw KafkaExporterHoconShape.Invalid(keyName($"ProducerConfig[{name}]"), KafkaExporterHoconShape.Show(value, name), problem);

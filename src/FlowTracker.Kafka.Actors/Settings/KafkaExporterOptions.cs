@@ -21,9 +21,11 @@ public sealed class KafkaExporterOptions
     /// <summary>
     /// librdkafka properties of a producer the exporter creates and owns, for example
     /// <c>bootstrap.servers</c>, <c>client.id</c>, <c>acks</c>. Any librdkafka property may be
-    /// given; they override <see cref="ProducerDefaults"/>. Default: none. Mutually exclusive with <see cref="Producer"/>.
+    /// given; they override <see cref="ProducerDefaults"/>, one by one. Assign a <c>Dictionary&lt;string, string&gt;</c>
+    /// or Confluent's <c>ProducerConfig</c> as is. The same name everywhere: <c>producer-config</c> in HOCON,
+    /// <c>ProducerConfig</c> in appsettings.json. Default: none. Mutually exclusive with <see cref="Producer"/>.
     /// </summary>
-    public IDictionary<string, string>? ProducerConfig { get; set; }
+    public ProducerProperties? ProducerConfig { get; set; }
 
     /// <summary>
     /// The application's producer the exporter reuses, set by <see cref="UseProducer{TKey, TValue}"/>.

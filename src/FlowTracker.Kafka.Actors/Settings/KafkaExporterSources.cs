@@ -60,7 +60,7 @@ internal static class KafkaExporterSources
         var producerProperties = new List<string>();
         void Property(string property, string value, string variable)
         {
-            options.ProducerConfig ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            options.ProducerConfig ??= new ProducerProperties();
             options.ProducerConfig[property] = value;
             origins[$"ProducerConfig[{property}]"] = variable;
             producerProperties.Add($"ProducerConfig[{property}]");
@@ -114,7 +114,7 @@ internal static class KafkaExporterSources
         Set(nameof(code.MaxRestartsWithin), code.MaxRestartsWithin.HasValue, () => options.MaxRestartsWithin = code.MaxRestartsWithin);
         if (code.ProducerConfig is { } properties)
         {
-            options.ProducerConfig ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            options.ProducerConfig ??= new ProducerProperties();
             origins[nameof(code.ProducerConfig)] = nameof(code.ProducerConfig);
             foreach (var (property, value) in properties)
             {

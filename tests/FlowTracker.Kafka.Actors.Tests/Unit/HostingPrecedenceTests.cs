@@ -22,7 +22,7 @@ public sealed class HostingPrecedenceTests
     {
         var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter { topic = from-hocon, max-buffered-traces = 5000 }");
         var exporter = await StartAsync(
-            new() { ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:MaxBufferedTraces"] = "6000" },
+            new() { ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:MaxBufferedTraces"] = "6000" },
             (akka, configuration) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter")));
 
         Assert.Equal("from-hocon", exporter.Settings.Topic);
@@ -33,7 +33,7 @@ public sealed class HostingPrecedenceTests
     [Fact]
     public async Task EnvironmentVariableThroughIConfiguration_WinsOverHocon_LosesToCode()
     {
-        var hocon = ConfigurationFactory.ParseString($$"""flowtracker.kafka-exporter { topic = from-hocon, kafka-clients { "bootstrap.servers" = "{{Nowhere}}" } }""");
+        var hocon = ConfigurationFactory.ParseString($$"""flowtracker.kafka-exporter { topic = from-hocon, producer-config { "bootstrap.servers" = "{{Nowhere}}" } }""");
         var configuration = new Dictionary<string, string?> { ["FLOWTRACKER_KAFKA_TOPIC"] = "from-configuration", ["FLOWTRACKER_KAFKA_CLIENT_CLIENT_ID"] = "configured-id" };
 
         var fromEnvironment = await StartAsync(configuration, (akka, _) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter());
@@ -50,7 +50,7 @@ public sealed class HostingPrecedenceTests
         var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
 
         var error = await Record.ExceptionAsync(() => StartAsync(
-            new() { ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:00" },
+            new() { ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = Nowhere, ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:00" },
             (akka, configuration) => akka.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter"))));
 
         Assert.NotNull(error);

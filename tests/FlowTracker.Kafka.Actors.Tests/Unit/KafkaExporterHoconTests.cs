@@ -42,7 +42,7 @@ public sealed class KafkaExporterHoconTests
     }
 
     [Fact]
-    public void EveryValueInHocon_Read_AndKafkaClientsKeysKeptWholeQuotedOrNot()
+    public void EveryValueInHocon_Read_AndProducerConfigKeysKeptWholeQuotedOrNot()
     {
         var config = ConfigurationFactory.ParseString("""
             flowtracker.kafka-exporter {
@@ -54,7 +54,7 @@ public sealed class KafkaExporterHoconTests
               shutdown-phase = before-actor-system-terminate
               dispatcher = my-dispatcher
               restart { min-backoff = 2s, max-backoff = 1m, random-factor = 0.5, max-restarts = 3, max-restarts-within = 10m }
-              kafka-clients {
+              producer-config {
                 "bootstrap.servers" = "k1:9092,k2:9092"
                 linger.ms = 5
                 acks = "1"
@@ -82,7 +82,7 @@ public sealed class KafkaExporterHoconTests
     [Fact]
     public void EnvironmentVariables_OverrideTopicBootstrapServersAndAnyClientProperty()
     {
-        var config = ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = from-hocon, kafka-clients { "bootstrap.servers" = "hocon:9092" } }""");
+        var config = ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = from-hocon, producer-config { "bootstrap.servers" = "hocon:9092" } }""");
         var environment = new Dictionary<string, string>
         {
             [KafkaExporterHocon.TopicVariable] = "from-env",
@@ -110,13 +110,13 @@ public sealed class KafkaExporterHoconTests
     [InlineData("restart.random-factor = -1", "flowtracker.kafka-exporter.restart.random-factor = '-1' is invalid")]
     [InlineData("restart.max-backoff = 10ms", "flowtracker.kafka-exporter.restart.max-backoff = '00:00:00.0100000' is invalid: must be at least flowtracker.kafka-exporter.restart.min-backoff")]
     [InlineData("topic = \"\"", "flowtracker.kafka-exporter.topic = '' is invalid")]
-    [InlineData("kafka-clients { \"message.max.bytes\" = big }", "flowtracker.kafka-exporter.kafka-clients.\"message.max.bytes\" = 'big' is invalid")]
-    [InlineData("kafka-clients { \"lingerr.ms\" = 5 }", "flowtracker.kafka-exporter.kafka-clients.\"lingerr.ms\" = '5' is invalid: librdkafka rejects it: No such configuration property")]
-    [InlineData("kafka-clients { \"acks\" = 1 }", "flowtracker.kafka-exporter.kafka-clients is invalid: librdkafka rejects it: `acks` must be set to `all` when `enable.idempotence` is true")]
+    [InlineData("producer-config { \"message.max.bytes\" = big }", "flowtracker.kafka-exporter.producer-config.\"message.max.bytes\" = 'big' is invalid")]
+    [InlineData("producer-config { \"lingerr.ms\" = 5 }", "flowtracker.kafka-exporter.producer-config.\"lingerr.ms\" = '5' is invalid: librdkafka rejects it: No such configuration property")]
+    [InlineData("producer-config { \"acks\" = 1 }", "flowtracker.kafka-exporter.producer-config is invalid: librdkafka rejects it: `acks` must be set to `all` when `enable.idempotence` is true")]
     public void InvalidHoconValue_Rejected_NamingTheKeyPathAndTheValue(string line, string expected)
     {
         var config = ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ {line} }}")
-            .WithFallback(ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = t, kafka-clients { "bootstrap.servers" = "b:9092" } }"""));
+            .WithFallback(ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = t, producer-config { "bootstrap.servers" = "b:9092" } }"""));
 
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config));
 
@@ -124,13 +124,13 @@ public sealed class KafkaExporterHoconTests
     }
 
     [Fact]
-    public void MissingBootstrapServers_Rejected_NamingTheKafkaClientsKey()
+    public void MissingBootstrapServers_Rejected_NamingTheProducerConfigKey()
     {
         var config = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
 
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config));
 
-        Assert.Contains("flowtracker.kafka-exporter.kafka-clients.\"bootstrap.servers\" = '' is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Contains("flowtracker.kafka-exporter.producer-config.\"bootstrap.servers\" = '' is invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

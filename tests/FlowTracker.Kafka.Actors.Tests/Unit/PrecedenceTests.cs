@@ -65,8 +65,8 @@ public sealed class PrecedenceTests
     public void ProducerProperties_DecidedOneByOne_CodeOverEnvironmentOverConfigurationOverReference()
     {
         var settings = Resolve(
-            """kafka-clients { "client.id" = hocon, "linger.ms" = 50, "acks" = all }""",
-            new() { ["KafkaClients:linger.ms"] = "60", ["KafkaClients:message.timeout.ms"] = "9000" },
+            """producer-config { "client.id" = hocon, "linger.ms" = 50, "acks" = all }""",
+            new() { ["ProducerConfig:linger.ms"] = "60", ["ProducerConfig:message.timeout.ms"] = "9000" },
             new() { [KafkaExporterHocon.BootstrapServersVariable] = "env:9092", ["FLOWTRACKER_KAFKA_CLIENT_LINGER_MS"] = "70" },
             new KafkaExporterOptions { ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "code:9092" } });
 
@@ -80,7 +80,7 @@ public sealed class PrecedenceTests
     [Fact]
     public void TopicInHocon_BootstrapServersInTheSection_MergedThenValid()
     {
-        var settings = Resolve("topic = from-hocon", new() { ["KafkaClients:bootstrap.servers"] = "section:9092" }, code: new KafkaExporterOptions(), brokers: null);
+        var settings = Resolve("topic = from-hocon", new() { ["ProducerConfig:bootstrap.servers"] = "section:9092" }, code: new KafkaExporterOptions(), brokers: null);
 
         Assert.Equal("from-hocon", settings.Topic);
         Assert.Equal("section:9092", settings.ProducerConfig!["bootstrap.servers"]);
@@ -92,7 +92,7 @@ public sealed class PrecedenceTests
         { "", new() { ["MaxBufferedTraces"] = "0" }, [], _ => { }, "FlowTracker:KafkaExporter:MaxBufferedTraces = '0'" },
         { "max-buffered-traces = 5", [], [], o => o.MaxBufferedTraces = 0, "option MaxBufferedTraces = '0'" },
         { "", [], new() { ["FLOWTRACKER_KAFKA_CLIENT_LINGERR_MS"] = "5" }, _ => { }, "FLOWTRACKER_KAFKA_CLIENT_LINGERR_MS = '5' is invalid: librdkafka rejects it" },
-        { """kafka-clients { "lingerr.ms" = 5 }""", [], [], _ => { }, "flowtracker.kafka-exporter.kafka-clients.\"lingerr.ms\" = '5'" },
+        { """producer-config { "lingerr.ms" = 5 }""", [], [], _ => { }, "flowtracker.kafka-exporter.producer-config.\"lingerr.ms\" = '5'" },
     };
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class PrecedenceTests
     }
 
     [Theory]
-    [InlineData("""kafka-clients { "client.id" = mine }""", "", "flowtracker.kafka-exporter.kafka-clients.\"client.id\"")]
+    [InlineData("""producer-config { "client.id" = mine }""", "", "flowtracker.kafka-exporter.producer-config.\"client.id\"")]
     [InlineData("", "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS", "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS")]
     public void ApplicationProducer_NextToAProducerPropertyFromElsewhere_RefusedNamingBoth(string hocon, string variable, string named)
     {
@@ -140,7 +140,7 @@ public sealed class PrecedenceTests
         var appHocon = ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ {hocon} }}");
         if (brokers is not null)
         {
-            appHocon = appHocon.WithFallback(ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ topic = t, kafka-clients {{ \"bootstrap.servers\" = \"{brokers}\" }} }}"));
+            appHocon = appHocon.WithFallback(ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ topic = t, producer-config {{ \"bootstrap.servers\" = \"{brokers}\" }} }}"));
         }
 
         var (sectionHocon, keyName) = KafkaExporterConfiguration.ToHocon(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("FlowTracker:KafkaExporter"));
