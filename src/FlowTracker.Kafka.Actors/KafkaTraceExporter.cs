@@ -34,6 +34,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private readonly ExporterCounters _counters = new();
     private volatile IActorRef? _actor;
     private RestartBackoff? _backoff;
+    private int _warned;
 
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
@@ -129,6 +130,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
 
         Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
+        Warn(system);
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
@@ -188,6 +190,19 @@ public sealed class KafkaTraceExporter : ITraceExporter
     {
         _actor = actor;
         Lifetime.Attach(system, actor.Path.ToString());
+        Warn(system);
+    }
+
+    /// <summary>Says once what the settings' sources set that the exporter does not use.</summary>
+    private void Warn(ActorSystem system)
+    {
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            foreach (var warning in _settings.Warnings)
+            {
+                system.Log.Warning("{0}", warning);
+            }
+        }
     }
 
     /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>

@@ -54,7 +54,8 @@ public static class AkkaConfigurationBuilderExtensions
     /// whatever the value, so an option set to its default still wins), the environment variables, the application's
     /// configuration (HOCON, and an IConfiguration section merged over it), the reference HOCON (appended, as every
     /// Akka.Hosting plugin does). An application's producer (<see cref="KafkaExporterOptions.UseProducer{TKey, TValue}"/>)
-    /// is used as is; a producer property set anywhere else next to it is an error naming both, since it would be ignored.
+    /// is used as is and keeps its own configuration: a producer property in the application's configuration next to it is an
+    /// error naming both; one from an environment variable is ignored with a warning naming both.
     /// The actor is registered under <see cref="FlowTrackerKafkaExporter"/>; get the <c>ITraceExporter</c> with
     /// <see cref="ActorSystemExporterExtensions.GetFlowTrackerKafkaExporter"/>.
     /// </summary>

@@ -107,6 +107,9 @@ public sealed class KafkaExporterOptions
         return this;
     }
 
+    /// <summary>What resolving the sources found worth a warning; carried into the settings.</summary>
+    internal IReadOnlyList<string> Warnings { get; set; } = [];
+
     /// <summary>Checks the options and returns the immutable settings the exporter runs with.</summary>
     /// <param name="keyName">How errors name an option (HOCON names its key path); default: the property name.</param>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it and its value.</exception>

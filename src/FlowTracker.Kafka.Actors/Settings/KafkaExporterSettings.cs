@@ -38,6 +38,9 @@ internal sealed record KafkaExporterSettings(
     /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
     public Func<string, string> KeyName { get; init; } = static key => key;
 
+    /// <summary>What the sources set that the exporter does not use (an environment variable's producer property next to an application's producer), said once when its actor starts.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <param name="options">What the user asked for.</param>
     /// <param name="keyName">How an error names an option: the property name, or the HOCON key path it came from.</param>
     public static KafkaExporterSettings From(KafkaExporterOptions options, Func<string, string>? keyName = null) =>
@@ -70,6 +73,7 @@ internal sealed record KafkaExporterSettings(
                 flushTimeout, shutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher)
             {
                 KeyName = keyName,
+                Warnings = options.Warnings,
             };
         }
 

@@ -34,23 +34,32 @@ internal static class KafkaExporterSources
             ApplyCode(options, code, origins);
         }
 
+        var warnings = new List<string>();
         if (code?.Producer is { } producer)
         {
-            // Code's own ProducerConfig next to UseProducer is refused by the validation ("not both").
-            var ignored = fromEnvironment.Concat(KafkaExporterHocon.ApplicationProducerProperties(configuration)).FirstOrDefault();
-            if (code.ProducerConfig is null && ignored is not null)
+            // Code's own ProducerConfig next to UseProducer is refused by the validation ("not both"). The application's
+            // configuration is refused too; environment variables, shared by every process of a deployment, are ignored with a warning.
+            if (code.ProducerConfig is null && KafkaExporterHocon.ApplicationProducerProperties(configuration).FirstOrDefault() is { } configured)
             {
-                var key = KeyName(ignored);
+                var key = KeyName(configured);
                 throw new ArgumentException(
                     $"Kafka exporter option {nameof(KafkaExporterOptions.Producer)} (UseProducer, in code) and {key} are both set: the application's producer "
                     + $"keeps its own configuration and would ignore {key}. Remove {key}, or drop UseProducer to let the exporter own a producer.",
                     key);
             }
 
+            if (code.ProducerConfig is null && fromEnvironment.Count > 0)
+            {
+                warnings.Add(
+                    $"Kafka exporter: {string.Join(", ", fromEnvironment.Select(KeyName).Distinct())} ignored: {nameof(KafkaExporterOptions.Producer)} "
+                    + "(UseProducer, in code) reuses the application's producer, which keeps its own configuration.");
+            }
+
             options.Producer = producer;
             options.ProducerConfig = code.ProducerConfig;
         }
 
+        options.Warnings = warnings;
         return (options, KeyName);
     }
 

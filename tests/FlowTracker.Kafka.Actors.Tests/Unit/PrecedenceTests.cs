@@ -108,17 +108,30 @@ public sealed class PrecedenceTests
     }
 
     [Theory]
-    [InlineData("""producer-config { "client.id" = mine }""", "", "flowtracker.kafka-exporter.producer-config.\"client.id\"")]
-    [InlineData("", "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS", "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS")]
-    public void ApplicationProducer_NextToAProducerPropertyFromElsewhere_RefusedNamingBoth(string hocon, string variable, string named)
+    [InlineData("""producer-config { "client.id" = mine }""", null, "flowtracker.kafka-exporter.producer-config.\"client.id\"")]
+    [InlineData("", "client.id", "FlowTracker:KafkaExporter:ProducerConfig:client.id")]
+    public void ApplicationProducer_NextToAProducerPropertyInTheConfiguration_RefusedNamingBoth(string hocon, string? sectionProperty, string named)
     {
         using var producer = ApplicationProducers.Build();
-        var environment = variable.Length == 0 ? new Dictionary<string, string>() : new() { [variable] = "env:9092" };
+        var section = sectionProperty is null ? new Dictionary<string, string?>() : new() { [$"ProducerConfig:{sectionProperty}"] = "mine" };
 
         var error = Assert.Throws<ArgumentException>(() =>
-            Resolve(hocon, [], environment, new KafkaExporterOptions { Topic = "t" }.UseProducer(producer), brokers: null));
+            Resolve(hocon, section, [], new KafkaExporterOptions { Topic = "t" }.UseProducer(producer), brokers: null));
 
         Assert.Contains($"Kafka exporter option Producer (UseProducer, in code) and {named} are both set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplicationProducer_NextToAProducerEnvironmentVariable_IgnoredWithAWarningNamingBoth()
+    {
+        using var producer = ApplicationProducers.Build();
+        var environment = new Dictionary<string, string> { [KafkaExporterHocon.BootstrapServersVariable] = "env:9092" };
+
+        var settings = Resolve("", [], environment, new KafkaExporterOptions { Topic = "t" }.UseProducer(producer), brokers: null);
+
+        Assert.Null(settings.ProducerConfig);
+        var warning = Assert.Single(settings.Warnings);
+        Assert.Contains("FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS ignored: Producer (UseProducer, in code) reuses the application's producer", warning, StringComparison.Ordinal);
     }
 
     [Fact]
