@@ -42,11 +42,22 @@ public static class AkkaConfigurationBuilderExtensions
     /// come through the application's IConfiguration (<c>FLOWTRACKER_KAFKA_TOPIC</c> at its root).
     /// </summary>
     /// <exception cref="ArgumentException">The section has a key the exporter does not know; the message names its path.</exception>
-    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section)
+    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section) =>
+        builder.WithFlowTrackerKafkaExporter(section, static _ => { });
+
+    /// <summary>
+    /// Adds the exporter configured by a Microsoft.Extensions.Configuration section (see the section overload) and by code:
+    /// what <paramref name="configure"/> sets wins over the environment variables, which win over the section and the HOCON.
+    /// </summary>
+    /// <exception cref="ArgumentException">The section has a key the exporter does not know; the message names its path.</exception>
+    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section, Action<KafkaExporterOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
         var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
-        return builder.Add(new FlowTrackerKafkaSetup(new KafkaExporterOptions(), hocon, keyName));
+        var options = new KafkaExporterOptions();
+        configure(options);
+        return builder.Add(new FlowTrackerKafkaSetup(options, hocon, keyName));
     }
 
     /// <summary>

@@ -45,6 +45,25 @@ public sealed class HostingPrecedenceTests
     }
 
     [Fact]
+    public async Task SectionAndCode_CodeWinsEvenWithTheDefault_TheSectionOverHocon()
+    {
+        var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter { topic = from-hocon, max-buffered-traces = 5000, restart.max-restarts = 4 }");
+        var exporter = await StartAsync(
+            new()
+            {
+                ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = Nowhere,
+                ["FlowTracker:KafkaExporter:MaxBufferedTraces"] = "6000",
+                ["FlowTracker:KafkaExporter:MaxRestarts"] = "5",
+            },
+            (akka, configuration) => akka.AddHocon(hocon, HoconAddMode.Prepend)
+                .WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter"), o => o.MaxBufferedTraces = 100_000));
+
+        Assert.Equal(100_000, exporter.Settings.MaxBufferedTraces);
+        Assert.Equal(5, exporter.Settings.Restart.MaxRestarts);
+        Assert.Equal("from-hocon", exporter.Settings.Topic);
+    }
+
+    [Fact]
     public async Task InvalidSectionValue_FailsTheStart_NamedByItsConfigurationKey()
     {
         var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
