@@ -128,7 +128,7 @@ public sealed class KafkaExporterHoconTests
     {
         var config = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
 
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config));
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config, code: null, NoEnvironment));
 
         Assert.Contains("flowtracker.kafka-exporter.producer-config.\"bootstrap.servers\" = '' is invalid", error.Message, StringComparison.Ordinal);
     }
