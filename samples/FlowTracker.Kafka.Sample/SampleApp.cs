@@ -29,7 +29,7 @@ public static class SampleApp
         // reuses it through its handle. The exporter never flushes or disposes it: the application does,
         // after the host (and with it the exporter's flush) has stopped.
         using var ownProducer = options.OwnProducer
-            ? new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true }).Build()
+            ? new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, EnableIdempotence = true, ClientId = "flowtracker-sample", LingerMs = 5 }).Build()
             : null;
         var traceIds = new TraceIdCollector();
         await using var app = Build(options, kafka, ownProducer, traceIds);
@@ -100,7 +100,7 @@ public static class SampleApp
                 }
                 else
                 {
-                    o.ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = kafka.BootstrapServers };
+                    o.ProducerConfig = new ProducerConfig { BootstrapServers = kafka.BootstrapServers, ClientId = "flowtracker-sample", LingerMs = 5 };
                 }
             }));
         builder.Services.AddSingleton<ITraceExporter>(sp => sp.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter());

@@ -34,6 +34,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
     private readonly ExporterCounters _counters = new();
     private volatile IActorRef? _actor;
     private RestartBackoff? _backoff;
+    private int _warned;
 
     private KafkaTraceExporter(KafkaExporterSettings settings)
     {
@@ -72,39 +73,45 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     /// <summary>Validates the options and creates an exporter whose actor is not running yet: spawn <see cref="Props"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
+    /// <remarks>
+    /// The options set here win; what they leave unset (<see langword="null"/>) comes from the environment variables
+    /// (<c>FLOWTRACKER_KAFKA_TOPIC</c>, <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>, <c>FLOWTRACKER_KAFKA_CLIENT_*</c>), then from the reference defaults.
+    /// </remarks>
     public static KafkaTraceExporter Create(KafkaExporterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new KafkaTraceExporter(options.Validate());
+        var (resolved, keyName) = KafkaExporterSources.Resolve(options, KafkaExporterHocon.ProcessEnvironment(), Config.Empty, static option => option);
+        return new KafkaTraceExporter(resolved.Validate(keyName));
     }
 
     /// <summary>
     /// Creates an exporter from HOCON (<c>flowtracker.kafka-exporter</c> of <paramref name="config"/>, over the
     /// embedded reference) and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c>,
-    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_*</c> (a kafka-clients property:
+    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_*</c> (a producer-config property:
     /// <c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets <c>sasl.password</c>); spawn <see cref="Props"/> where it belongs, for example
     /// <c>Context.ActorOf(KafkaTraceExporter.Create(Context.System.Settings.Config).Props, "traces")</c>.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is missing or invalid; the message names its HOCON key path and value.</exception>
-    public static KafkaTraceExporter Create(Config config) => Create(config, producer: null);
+    public static KafkaTraceExporter Create(Config config) => Create(config, code: null);
 
     /// <summary>Creates the exporter and starts its actor as a top-level actor of <paramref name="system"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid, or <see cref="KafkaExporterOptions.ShutdownPhase"/> is not a phase of the system.</exception>
     public static KafkaTraceExporter Start(ActorSystem system, KafkaExporterOptions options, string name = DefaultActorName) =>
         Create(options).StartIn(system, name);
 
-    /// <summary>HOCON settings, with an application's producer in place of kafka-clients when given.</summary>
-    internal static KafkaTraceExporter Create(Config config, IClient? producer)
+    /// <summary>
+    /// The one precedence: <paramref name="code"/>'s options that are set, over <paramref name="environment"/>, over
+    /// <paramref name="config"/> (the application's HOCON, with an IConfiguration section merged over it), over the reference.
+    /// </summary>
+    /// <param name="config">The application's configuration, over the embedded reference.</param>
+    /// <param name="code">The options set in code, or <see langword="null"/>.</param>
+    /// <param name="environment">The environment variables (default: the process's).</param>
+    /// <param name="configKeyName">How a value from <paramref name="config"/> is named in errors (default: its HOCON key path).</param>
+    internal static KafkaTraceExporter Create(Config config, KafkaExporterOptions? code, IReadOnlyDictionary<string, string>? environment = null, Func<string, string>? configKeyName = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var options = KafkaExporterHocon.Read(config, KafkaExporterHocon.ProcessEnvironment());
-        if (producer is not null)
-        {
-            options.Producer = producer;
-            options.ProducerConfig = null;
-        }
-
-        return new KafkaTraceExporter(options.Validate(KafkaExporterHocon.KeyPath));
+        var (options, keyName) = KafkaExporterSources.Resolve(code, environment ?? KafkaExporterHocon.ProcessEnvironment(), config, configKeyName);
+        return new KafkaTraceExporter(options.Validate(keyName));
     }
 
     /// <summary>Starts this exporter's actor as a top-level actor of <paramref name="system"/>.</summary>
@@ -129,6 +136,8 @@ public sealed class KafkaTraceExporter : ITraceExporter
             Lifetime.EndUnstarted();
             throw;
         }
+
+        Warn(system);
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
@@ -201,6 +210,20 @@ public sealed class KafkaTraceExporter : ITraceExporter
             if (first)
             {
                 Lifetime.Watch(actor);
+            }
+        }
+
+        Warn(system);
+    }
+
+    /// <summary>Says once what the settings' sources set that the exporter does not use.</summary>
+    private void Warn(ActorSystem system)
+    {
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            foreach (var warning in _settings.Warnings)
+            {
+                system.Log.Warning("{0}", warning);
             }
         }
     }

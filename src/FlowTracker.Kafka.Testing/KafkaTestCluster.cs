@@ -10,8 +10,8 @@ namespace FlowTracker.Kafka.Testing;
 /// </summary>
 public sealed class KafkaTestCluster : IAsyncDisposable
 {
-    /// <summary>The environment variable that names a real cluster's bootstrap servers: <c>FLOWTRACKER_KAFKA_BOOTSTRAP</c>.</summary>
-    public const string BootstrapEnvironmentVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP";
+    /// <summary>The environment variable that names a real cluster's bootstrap servers: <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>.</summary>
+    public const string BootstrapEnvironmentVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS";
 
     private readonly EmbeddedKafkaCluster? _embedded;
 

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 
 namespace FlowTracker.Kafka.Testing.Tests;
 
-/// <summary>Runs against the embedded cluster, or unchanged against the real one named by FLOWTRACKER_KAFKA_BOOTSTRAP.</summary>
+/// <summary>Runs against the embedded cluster, or unchanged against the real one named by FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS.</summary>
 public sealed class RoundTripTests(SharedClusterFixture fixture) : IClassFixture<SharedClusterFixture>
 {
     [Fact]

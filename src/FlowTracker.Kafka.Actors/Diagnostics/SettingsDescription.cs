@@ -25,7 +25,7 @@ internal static class SettingsDescription
     public static string Describe(KafkaExporterSettings settings)
     {
         var producer = settings.ProducerConfig is { } config
-            ? "owned, kafka-clients {" + string.Join(", ", config.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(IsSecret(p.Key) ? Redacted : p.Value)}")) + "}"
+            ? "owned, producer-config {" + string.Join(", ", config.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(IsSecret(p.Key) ? Redacted : p.Value)}")) + "}"
             : "the application's (reused through its handle)";
         var restart = settings.Restart;
         return string.Create(

@@ -16,13 +16,14 @@ public static class AkkaConfigurationBuilderExtensions
     public const string HealthCheckName = "flowtracker-kafka-exporter";
 
     /// <summary>
-    /// Adds the exporter configured entirely by HOCON (<c>flowtracker.kafka-exporter</c>, see hocon/flowtracker-kafka.conf)
-    /// and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c> and <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>.
+    /// Adds the exporter configured entirely by the application's configuration (HOCON <c>flowtracker.kafka-exporter</c>,
+    /// see hocon/flowtracker-kafka.conf) and the environment variables <c>FLOWTRACKER_KAFKA_TOPIC</c>,
+    /// <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c> and <c>FLOWTRACKER_KAFKA_CLIENT_&lt;PROPERTY&gt;</c>.
     /// </summary>
     public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder) =>
         builder.WithFlowTrackerKafkaExporter(new KafkaExporterOptions());
 
-    /// <summary>Adds the exporter, configured by a delegate over HOCON's values (see the options overload).</summary>
+    /// <summary>Adds the exporter, configured by a delegate; what it leaves unset comes from the other sources (see the options overload).</summary>
     public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, Action<KafkaExporterOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -33,38 +34,54 @@ public static class AkkaConfigurationBuilderExtensions
 
     /// <summary>
     /// Adds the exporter configured by a Microsoft.Extensions.Configuration section (appsettings.json, environment
-    /// variables): the keys of the reference HOCON, spelled either way (<c>max-buffered-traces</c> or
-    /// <c>MaxBufferedTraces</c>, <c>restart:min-backoff</c>, <c>kafka-clients:bootstrap.servers</c>); durations as
-    /// <c>10s</c> or <c>00:00:10</c>. The section wins over HOCON; the environment variables of the HOCON-only overload win over it.
+    /// variables): the property names of <see cref="KafkaExporterOptions"/> (<c>MaxBufferedTraces</c>,
+    /// <c>RestartMinBackoff</c>, <c>ProducerConfig:bootstrap.servers</c>) or the HOCON keys (<c>max-buffered-traces</c>,
+    /// <c>restart:min-backoff</c>); durations as <c>00:00:10</c> or <c>10s</c>. The section is merged over the
+    /// application's HOCON (the section wins key by key), and the result is validated once, when the actor system starts;
+    /// errors name a value by the configuration key it came from. The environment variables win over both, also when they
+    /// come through the application's IConfiguration (<c>FLOWTRACKER_KAFKA_TOPIC</c> at its root).
     /// </summary>
-    /// <exception cref="ArgumentException">A key is unknown or a value invalid; the message names the configuration key path and the value.</exception>
-    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section)
+    /// <exception cref="ArgumentException">The section has a key the exporter does not know; the message names its path.</exception>
+    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section) =>
+        builder.WithFlowTrackerKafkaExporter(section, static _ => { });
+
+    /// <summary>
+    /// Adds the exporter configured by a Microsoft.Extensions.Configuration section (see the section overload) and by code:
+    /// what <paramref name="configure"/> sets wins over the environment variables, which win over the section and the HOCON.
+    /// </summary>
+    /// <exception cref="ArgumentException">The section has a key the exporter does not know; the message names its path.</exception>
+    public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, IConfigurationSection section, Action<KafkaExporterOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
         var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
-
-        // Checked here, where the values still have the names the user wrote them under.
-        KafkaExporterHocon.Read(hocon, KafkaExporterHocon.ProcessEnvironment(), keyName).Validate(keyName);
-        builder.AddHocon(hocon, HoconAddMode.Prepend);
-        return builder.WithFlowTrackerKafkaExporter();
+        var options = new KafkaExporterOptions();
+        configure(options);
+        return builder.Add(new FlowTrackerKafkaSetup(options, hocon, keyName));
     }
 
     /// <summary>
-    /// Adds the exporter. Follows the Akka.Hosting plugin convention: the reference HOCON is appended, and the
-    /// options that differ from their defaults are rendered to HOCON and prepended, so they win over the
-    /// application's HOCON, which wins over the reference; the environment variables win over all. An
-    /// application's producer (<see cref="KafkaExporterOptions.UseProducer{TKey, TValue}"/>) is used as is and replaces kafka-clients.
+    /// Adds the exporter. One precedence, highest first: the options set here (set means not <see langword="null"/>,
+    /// whatever the value, so an option set to its default still wins), the environment variables, the application's
+    /// configuration (HOCON, and an IConfiguration section merged over it), the reference HOCON (appended, as every
+    /// Akka.Hosting plugin does). An application's producer (<see cref="KafkaExporterOptions.UseProducer{TKey, TValue}"/>)
+    /// is used as is and keeps its own configuration: a producer property in the application's configuration next to it is an
+    /// error naming both; one from an environment variable is ignored with a warning naming both.
     /// The actor is registered under <see cref="FlowTrackerKafkaExporter"/>; get the <c>ITraceExporter</c> with
     /// <see cref="ActorSystemExporterExtensions.GetFlowTrackerKafkaExporter"/>.
     /// </summary>
-    /// <remarks>Invalid settings fail the actor system's start with a message naming the HOCON key path and the value.</remarks>
+    /// <remarks>Invalid settings fail the actor system's start with a message naming the key as it was written and the value.</remarks>
     public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, KafkaExporterOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        builder.AddHocon(KafkaExporterHocon.Render(options), HoconAddMode.Prepend);
+        return builder.Add(new FlowTrackerKafkaSetup(options));
+    }
+
+    private static AkkaConfigurationBuilder Add(this AkkaConfigurationBuilder builder, FlowTrackerKafkaSetup setup)
+    {
         builder.AddHocon(KafkaExporterHocon.Reference, HoconAddMode.Append);
-        builder.AddSetup(new FlowTrackerKafkaSetup(options.Producer));
+        builder.AddSetup(setup);
         builder.WithActors((system, registry) => registry.Register<FlowTrackerKafkaExporter>(HostedExporters.GetOrStart(system).Actor!));
         builder.WithHealthCheck(
             HealthCheckName,

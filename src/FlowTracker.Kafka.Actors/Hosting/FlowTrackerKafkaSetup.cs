@@ -1,13 +1,21 @@
 using Akka.Actor.Setup;
-using Confluent.Kafka;
+using Akka.Configuration;
+using FlowTracker.Kafka.Actors.Settings;
 
 namespace FlowTracker.Kafka.Actors.Hosting;
 
 /// <summary>
-/// Marks an actor system built with <c>WithFlowTrackerKafkaExporter</c>, and carries what HOCON cannot:
-/// an application's producer. Akka's setups are how objects reach a system before it exists.
+/// Marks an actor system built with <c>WithFlowTrackerKafkaExporter</c>, and carries what HOCON cannot: the options
+/// set in code (which win, whatever their value, so they are not rendered to HOCON), and an IConfiguration section
+/// (merged over the application's HOCON when the system starts, with the keys it was written under).
 /// </summary>
-internal sealed class FlowTrackerKafkaSetup(IClient? producer) : Setup
+internal sealed class FlowTrackerKafkaSetup(KafkaExporterOptions code, Config? section = null, Func<string, string>? sectionKeyName = null) : Setup
 {
-    public IClient? Producer { get; } = producer;
+    public KafkaExporterOptions Code { get; } = code;
+
+    /// <summary>The IConfiguration section as HOCON under <c>flowtracker.kafka-exporter</c>, when one was given.</summary>
+    public Config? Section { get; } = section;
+
+    /// <summary>How a value from the application's configuration is named: the section's key when it came from there.</summary>
+    public Func<string, string>? SectionKeyName { get; } = sectionKeyName;
 }

@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using Akka.Configuration;
+using Akka.DependencyInjection;
+using FlowTracker.Kafka.Actors.Settings;
+using Microsoft.Extensions.Configuration;
 
 namespace FlowTracker.Kafka.Actors.Hosting;
 
@@ -29,9 +33,34 @@ internal static class HostedExporters
                     $"Actor system '{system.Name}' has no FlowTracker Kafka exporter: add it with WithFlowTrackerKafkaExporter(...) in AddAkka.");
             }
 
-            var exporter = KafkaTraceExporter.Create(system.Settings.Config, setup.Value.Producer).StartIn(system);
+            // The section, merged over the application's HOCON whatever order the builder calls came in; validated once, here.
+            var code = setup.Value;
+            var config = code.Section is { } section ? section.SafeWithFallback(system.Settings.Config) : system.Settings.Config;
+            var exporter = KafkaTraceExporter.Create(config, code.Code, Environment(system), code.SectionKeyName).StartIn(system);
             Exporters.Add(system, exporter);
             return exporter;
         }
+    }
+
+    /// <summary>
+    /// The process's environment variables, and the <c>FLOWTRACKER_KAFKA_*</c> keys at the root of the application's
+    /// IConfiguration (appsettings.json, its environment provider, ...), which win: the application composed them.
+    /// </summary>
+    private static Dictionary<string, string> Environment(ActorSystem system)
+    {
+        var environment = new Dictionary<string, string>(KafkaExporterHocon.ProcessEnvironment(), StringComparer.Ordinal);
+        var resolver = system.Settings.Setup.Get<DependencyResolverSetup>();
+        if (resolver.HasValue && resolver.Value.DependencyResolver.GetService<IConfiguration>() is { } configuration)
+        {
+            foreach (var entry in configuration.GetChildren())
+            {
+                if (entry.Key.StartsWith(KafkaExporterHocon.VariablePrefix, StringComparison.OrdinalIgnoreCase) && entry.Value is { } value)
+                {
+                    environment[entry.Key.ToUpperInvariant()] = value;
+                }
+            }
+        }
+
+        return environment;
     }
 }

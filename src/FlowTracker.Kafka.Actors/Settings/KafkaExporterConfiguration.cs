@@ -8,16 +8,19 @@ namespace FlowTracker.Kafka.Actors.Settings;
 /// <summary>
 /// The exporter's settings from a Microsoft.Extensions.Configuration section (appsettings.json, environment
 /// variables, ...): the same keys as the HOCON, in either spelling (<c>max-buffered-traces</c> or
-/// <c>MaxBufferedTraces</c>; <c>kafka-clients</c> or <c>KafkaClients</c>), turned into HOCON so that one
+/// <c>MaxBufferedTraces</c>; <c>producer-config</c> or <c>ProducerConfig</c>), turned into HOCON so that one
 /// reader and one validation serve both. Durations may be HOCON (<c>10s</c>) or .NET (<c>00:00:10</c>).
 /// </summary>
 internal static class KafkaExporterConfiguration
 {
-    private const string KafkaClients = "kafka-clients";
+    private const string ProducerConfig = "producer-config";
 
     /// <summary>Normalized key ("maxbufferedtraces", "restart.minbackoff") → option property.</summary>
     private static readonly Dictionary<string, string> Options = KafkaExporterHocon.OptionKeys
-        .ToDictionary(k => Normalize(k.Value), k => k.Key, StringComparer.Ordinal);
+        .Select(k => (Key: Normalize(k.Value), Option: k.Key))
+        .Concat(KafkaExporterHocon.OptionKeys.Keys.Select(k => (Key: Normalize(k), Option: k)))
+        .DistinctBy(k => k.Key)
+        .ToDictionary(k => k.Key, k => k.Option, StringComparer.Ordinal);
 
     /// <summary>
     /// The section as HOCON under <c>flowtracker.kafka-exporter</c>, and how to name an option by the
@@ -31,12 +34,12 @@ internal static class KafkaExporterConfiguration
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var child in section.GetChildren())
         {
-            if (Normalize(child.Key) == Normalize(KafkaClients))
+            if (Normalize(child.Key) == Normalize(ProducerConfig))
             {
                 origins[nameof(KafkaExporterOptions.ProducerConfig)] = child.Path;
                 foreach (var (name, value) in Leaves(child, name: string.Empty))
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{KafkaExporterHocon.Section}.{KafkaClients}.{KafkaExporterHocon.Quote(name)} = {KafkaExporterHocon.Quote(value)}\n");
+                    text.Append(CultureInfo.InvariantCulture, $"{KafkaExporterHocon.Section}.{ProducerConfig}.{KafkaExporterHocon.Quote(name)} = {KafkaExporterHocon.Quote(value)}\n");
                     origins[$"ProducerConfig[{name}]"] = $"{child.Path}:{name}";
                 }
 
@@ -48,7 +51,7 @@ internal static class KafkaExporterConfiguration
                 var path = $"{section.Path}:{name.Replace('.', ':')}";
                 if (!Options.TryGetValue(Normalize(name), out var option))
                 {
-                    throw KafkaExporterHocon.UnknownKey(path, $"{KafkaClients}:<librdkafka property>");
+                    throw KafkaExporterHocon.UnknownKey(path, $"{ProducerConfig}:<librdkafka property>");
                 }
 
                 var hocon = KafkaExporterHocon.OptionKeys[option];

@@ -13,12 +13,14 @@ namespace FlowTracker.Kafka.Actors.Settings;
 internal static partial class KafkaExporterHocon
 {
     public const string Section = "flowtracker.kafka-exporter";
+    /// <summary>Every environment variable the exporter reads starts so; also read at the root of an application's IConfiguration.</summary>
+    public const string VariablePrefix = "FLOWTRACKER_KAFKA_";
     public const string TopicVariable = "FLOWTRACKER_KAFKA_TOPIC";
     public const string BootstrapServersVariable = "FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS";
 
-    /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets kafka-clients."sasl.password": secrets stay out of files.</summary>
+    /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets producer-config."sasl.password": secrets stay out of files.</summary>
     public const string ClientPropertyPrefix = "FLOWTRACKER_KAFKA_CLIENT_";
-    private const string KafkaClients = "kafka-clients";
+    private const string ProducerConfig = "producer-config";
     private const int MaxPropertyParts = 16;
 
     /// <summary>Option property → its key under <see cref="Section"/>; errors name the key the user wrote.</summary>
@@ -52,32 +54,36 @@ internal static partial class KafkaExporterHocon
             return $"{Section}.{key}";
         }
 
-        // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.kafka-clients."linger.ms"
+        // "ProducerConfig[linger.ms]" → flowtracker.kafka-exporter.producer-config."linger.ms"
         if (option.StartsWith("ProducerConfig[", StringComparison.Ordinal))
         {
-            return $"{Section}.{KafkaClients}.\"{option["ProducerConfig[".Length..^1]}\"";
+            return $"{Section}.{ProducerConfig}.\"{option["ProducerConfig[".Length..^1]}\"";
         }
 
-        return option == nameof(KafkaExporterOptions.ProducerConfig) ? $"{Section}.{KafkaClients}" : option;
+        return option == nameof(KafkaExporterOptions.ProducerConfig) ? $"{Section}.{ProducerConfig}" : option;
     }
 
     /// <summary>
     /// Reads the options under <see cref="Section"/> of <paramref name="config"/>, over the reference
-    /// defaults, then applies the documented environment variables.
+    /// defaults, then applies the documented environment variables (no options in code: see <see cref="KafkaExporterSources"/>).
     /// </summary>
     /// <param name="config">The configuration the section is read from.</param>
     /// <param name="environment">The environment variables (<see cref="ProcessEnvironment"/>).</param>
     /// <param name="keyName">How an error names an option (default: its HOCON key path); the configuration keys when the HOCON came from them.</param>
     /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
-    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null)
+    public static KafkaExporterOptions Read(Config config, IReadOnlyDictionary<string, string> environment, Func<string, string>? keyName = null) =>
+        KafkaExporterSources.Resolve(code: null, environment, config, keyName).Options;
+
+    /// <summary>The options under <see cref="Section"/> of <paramref name="config"/>, over the reference defaults: every option set.</summary>
+    /// <exception cref="ArgumentException">A key is unknown, or a value cannot be read as its type; the message names the key and the value.</exception>
+    public static KafkaExporterOptions ReadConfiguration(Config config, Func<string, string> keyName)
     {
         ArgumentNullException.ThrowIfNull(config);
-        keyName ??= KeyPath;
 
         // The user's own section is checked before the reference is merged in, so an unknown key is one they wrote.
         var own = config.Root is { } root ? KafkaExporterHoconShape.Section(root) : null;
         var section = own?.ToConfig().SafeWithFallback(Reference.GetConfig(Section)) ?? Reference.GetConfig(Section);
-        var options = new KafkaExporterOptions
+        return new KafkaExporterOptions
         {
             Topic = Get(section, nameof(KafkaExporterOptions.Topic), keyName, static v => v.GetString()),
             MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), keyName, static v => v.GetInt()),
@@ -91,28 +97,26 @@ internal static partial class KafkaExporterHocon
             RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), keyName, static v => v.GetDouble()),
             MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), keyName, static v => v.GetInt()),
             MaxRestartsWithin = Duration(section, nameof(KafkaExporterOptions.MaxRestartsWithin), keyName),
-            ProducerConfig = KafkaClientsOf(section, keyName),
+            ProducerConfig = ProducerConfigOf(section, keyName),
         };
+    }
 
-        foreach (var (name, value) in environment)
+    /// <summary>
+    /// The producer properties the application's configuration sets to something other than the reference's value
+    /// (what an application's producer would silently ignore), as option names (<c>ProducerConfig[linger.ms]</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ApplicationProducerProperties(Config config)
+    {
+        if (config.Root is not { } root || KafkaExporterHoconShape.Section(root) is not { } own)
         {
-            if (name.StartsWith(ClientPropertyPrefix, StringComparison.Ordinal) && name.Length > ClientPropertyPrefix.Length)
-            {
-                options.ProducerConfig[name[ClientPropertyPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = value;
-            }
+            return [];
         }
 
-        if (environment.GetValueOrDefault(TopicVariable) is { Length: > 0 } topic)
-        {
-            options.Topic = topic;
-        }
-
-        if (environment.GetValueOrDefault(BootstrapServersVariable) is { Length: > 0 } servers)
-        {
-            options.ProducerConfig["bootstrap.servers"] = servers;
-        }
-
-        return options;
+        var properties = ProducerConfigOf(own.ToConfig(), KeyPath);
+        return properties
+            .Where(p => !ExporterDefaults.Producer.TryGetValue(p.Key, out var reference) || reference != p.Value)
+            .Select(p => $"ProducerConfig[{p.Key}]")
+            .ToList();
     }
 
     /// <summary>This process's environment variables.</summary>
@@ -120,51 +124,15 @@ internal static partial class KafkaExporterHocon
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
 
-    /// <summary>
-    /// The options that differ from the defaults, as HOCON, so that Akka.Hosting can prepend them over
-    /// the application's own HOCON: an option left at its default never hides a value set in HOCON.
-    /// </summary>
-    public static Config Render(KafkaExporterOptions options)
-    {
-        var defaults = new KafkaExporterOptions();
-        var text = new StringBuilder();
-        void Line(string option, object? value, object? @default, bool quote = false)
-        {
-            if (value is not null && !Equals(value, @default))
-            {
-                var rendered = value switch
-                {
-                    TimeSpan t => $"{t.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms",
-                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    _ => value.ToString(),
-                };
-                text.Append(CultureInfo.InvariantCulture, $"{Section}.{Keys[option]} = {(quote ? Quote(rendered!) : rendered)}\n");
-            }
-        }
-
-        Line(nameof(options.Topic), options.Topic, defaults.Topic, quote: true);
-        Line(nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, defaults.MaxBufferedTraces);
-        Line(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, defaults.MaxBufferedBytes);
-        Line(nameof(options.MaxMessageBytes), options.MaxMessageBytes, defaults.MaxMessageBytes);
-        Line(nameof(options.FlushTimeout), options.FlushTimeout, defaults.FlushTimeout);
-        Line(nameof(options.ShutdownPhase), options.ShutdownPhase, defaults.ShutdownPhase, quote: true);
-        Line(nameof(options.Dispatcher), options.Dispatcher, defaults.Dispatcher, quote: true);
-        Line(nameof(options.RestartMinBackoff), options.RestartMinBackoff, defaults.RestartMinBackoff);
-        Line(nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, defaults.RestartMaxBackoff);
-        Line(nameof(options.RestartRandomFactor), options.RestartRandomFactor, defaults.RestartRandomFactor);
-        Line(nameof(options.MaxRestarts), options.MaxRestarts, defaults.MaxRestarts);
-        Line(nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, defaults.MaxRestartsWithin);
-        foreach (var (key, value) in options.ProducerConfig ?? new Dictionary<string, string>())
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{Section}.{KafkaClients}.{Quote(key)} = {Quote(value)}\n");
-        }
-
-        return ConfigurationFactory.ParseString(text.ToString());
-    }
-
     /// <summary>The error for a key the exporter does not know; the same words whether it came from HOCON or IConfiguration.</summary>
     public static ArgumentException UnknownKey(string path, string librdkafkaKeys) =>
-        new($"Kafka exporter configuration key {path} is unknown. Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
+        new($"Kafka exporter configuration key {path} is unknown.{Renamed(path)} Known keys: {string.Join(", ", Keys.Values)}, {librdkafkaKeys}.", path);
+
+    /// <summary>The old name of producer-config is not an alias: it is refused, saying what to write instead.</summary>
+    private static string Renamed(string path) =>
+        path.Split(':', '.').Any(static part => part.Replace("-", string.Empty, StringComparison.Ordinal).Equals("kafkaclients", StringComparison.OrdinalIgnoreCase))
+            ? " kafka-clients was renamed: write producer-config (HOCON) or ProducerConfig (appsettings.json), the name of KafkaExporterOptions.ProducerConfig."
+            : string.Empty;
 
     private static T Get<T>(Config section, string option, Func<string, string> keyName, Func<HoconValue, T> read, Func<string, string?>? check = null)
     {
@@ -216,14 +184,14 @@ internal static partial class KafkaExporterHocon
         _ => "a string",
     };
 
-    /// <summary>The kafka-clients block, dotted keys kept whole whether quoted or written as nested objects.</summary>
-    private static Dictionary<string, string> KafkaClientsOf(Config section, Func<string, string> keyName)
+    /// <summary>The producer-config block, dotted keys kept whole whether quoted or written as nested objects.</summary>
+    private static Dictionary<string, string> ProducerConfigOf(Config section, Func<string, string> keyName)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (section.GetValue(KafkaClients) is { } block)
+        if (section.GetValue(ProducerConfig) is { } block)
         {
             var path = keyName(nameof(KafkaExporterOptions.ProducerConfig));
-            var clients = KafkaExporterHoconShape.RequireObject(block, path, KafkaExporterHoconShape.KafkaClientsNotAnObject, KafkaExporterHoconShape.AnyClientVariable);
+            var clients = KafkaExporterHoconShape.RequireObject(block, path, KafkaExporterHoconShape.ProducerConfigNotAnObject, KafkaExporterHoconShape.AnyClientVariable);
             Flatten(clients, prefix: string.Empty, properties, keyName);
         }
 
@@ -239,7 +207,7 @@ internal static partial class KafkaExporterHocon
             // A substitution of a path that contains itself nests without end; no librdkafka name has this many parts.
             var problem = name.Count(static c => c == '.') > MaxPropertyParts
                 ? "it nests deeper than any librdkafka property name"
-                : KafkaExporterHoconShape.KafkaClientsProblem(value, name);
+                : KafkaExporterHoconShape.ProducerConfigProblem(value, name);
             if (problem is not null)
             {
                 throw KafkaExporterHoconShape.Invalid(keyName($"ProducerConfig[{name}]"), KafkaExporterHoconShape.Show(value, name), problem);

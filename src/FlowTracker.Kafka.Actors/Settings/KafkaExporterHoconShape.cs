@@ -21,12 +21,12 @@ internal enum HoconShape
 /// </summary>
 internal static class KafkaExporterHoconShape
 {
-    public const string KafkaClientsNotAnObject = "it must be an object of librdkafka properties, for example kafka-clients { \"bootstrap.servers\" = \"localhost:9092\" }";
+    public const string ProducerConfigNotAnObject = "it must be an object of librdkafka properties, for example producer-config { \"bootstrap.servers\" = \"localhost:9092\" }";
     public const string AnyClientVariable = KafkaExporterHocon.ClientPropertyPrefix + "<PROPERTY>";
-    private const string KafkaClients = "kafka-clients";
+    private const string ProducerConfig = "producer-config";
     private const string SingleValue = "a librdkafka property is a single value (a string, number or boolean)";
 
-    /// <summary>The objects under the section whose keys are the exporter's (<c>restart</c>); kafka-clients' keys are librdkafka's.</summary>
+    /// <summary>The objects under the section whose keys are the exporter's (<c>restart</c>); producer-config' keys are librdkafka's.</summary>
     private static readonly HashSet<string> Blocks = KafkaExporterHocon.OptionKeys.Values
         .Where(k => k.Contains('.', StringComparison.Ordinal))
         .Select(k => k[..k.IndexOf('.', StringComparison.Ordinal)])
@@ -92,8 +92,8 @@ internal static class KafkaExporterHoconShape
         _ => throw Invalid(path, Show(value), problem),
     };
 
-    /// <summary>Why a kafka-clients value cannot be a librdkafka property, or null when it can.</summary>
-    public static string? KafkaClientsProblem(HoconValue value, string property) => Of(value) switch
+    /// <summary>Why a producer-config value cannot be a librdkafka property, or null when it can.</summary>
+    public static string? ProducerConfigProblem(HoconValue value, string property) => Of(value) switch
     {
         HoconShape.Single when value.GetString() is null => "a librdkafka property needs a value (a string, number or boolean), not null",
         HoconShape.Single => null,
@@ -116,7 +116,7 @@ internal static class KafkaExporterHoconShape
 
     /// <summary>
     /// The value as the user wrote it, near enough to find it. <paramref name="name"/> is the dotted name it was
-    /// found under (a librdkafka property, within kafka-clients): whatever looks secret is never shown.
+    /// found under (a librdkafka property, within producer-config): whatever looks secret is never shown.
     /// </summary>
     public static string Show(HoconValue value, string name = "", int depth = 0)
     {
@@ -168,9 +168,9 @@ internal static class KafkaExporterHoconShape
         foreach (var (key, value) in block.Items)
         {
             var path = prefix + Segment(key);
-            if (path == KafkaClients)
+            if (path == ProducerConfig)
             {
-                RequireObject(value, $"{KafkaExporterHocon.Section}.{path}", KafkaClientsNotAnObject, AnyClientVariable);
+                RequireObject(value, $"{KafkaExporterHocon.Section}.{path}", ProducerConfigNotAnObject, AnyClientVariable);
             }
             else if (Blocks.Contains(path))
             {
@@ -179,7 +179,7 @@ internal static class KafkaExporterHoconShape
             }
             else if (!Leaves.Contains(path))
             {
-                throw KafkaExporterHocon.UnknownKey($"{KafkaExporterHocon.Section}.{path}", $"{KafkaClients}.\"<librdkafka property>\"");
+                throw KafkaExporterHocon.UnknownKey($"{KafkaExporterHocon.Section}.{path}", $"{ProducerConfig}.\"<librdkafka property>\"");
             }
         }
     }

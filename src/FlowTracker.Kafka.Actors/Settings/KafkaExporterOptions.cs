@@ -7,6 +7,12 @@ namespace FlowTracker.Kafka.Actors.Settings;
 /// owns, flushes and disposes the producer) OR an application's producer (reused, never disposed).
 /// Validated once, by <see cref="Validate"/>, when the exporter is created.
 /// </summary>
+/// <remarks>
+/// Every option is nullable: <see langword="null"/> means "not set here", and an option that is set wins, whatever its
+/// value (even one equal to its default). Precedence, highest first: these options in code, the environment variables
+/// (<c>FLOWTRACKER_KAFKA_TOPIC</c>, <c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>, <c>FLOWTRACKER_KAFKA_CLIENT_&lt;PROPERTY&gt;</c>),
+/// the application's configuration (HOCON and an IConfiguration section, merged), the reference defaults named below.
+/// </remarks>
 public sealed class KafkaExporterOptions
 {
     /// <summary>The topic every trace is written to. Required; no default.</summary>
@@ -15,9 +21,11 @@ public sealed class KafkaExporterOptions
     /// <summary>
     /// librdkafka properties of a producer the exporter creates and owns, for example
     /// <c>bootstrap.servers</c>, <c>client.id</c>, <c>acks</c>. Any librdkafka property may be
-    /// given; they override <see cref="ProducerDefaults"/>. Default: none. Mutually exclusive with <see cref="Producer"/>.
+    /// given; they override <see cref="ProducerDefaults"/>, one by one. Assign a <c>Dictionary&lt;string, string&gt;</c>
+    /// or Confluent's <c>ProducerConfig</c> as is. The same name everywhere: <c>producer-config</c> in HOCON,
+    /// <c>ProducerConfig</c> in appsettings.json. Default: none. Mutually exclusive with <see cref="Producer"/>.
     /// </summary>
-    public IDictionary<string, string>? ProducerConfig { get; set; }
+    public ProducerProperties? ProducerConfig { get; set; }
 
     /// <summary>
     /// The application's producer the exporter reuses, set by <see cref="UseProducer{TKey, TValue}"/>.
@@ -26,10 +34,10 @@ public sealed class KafkaExporterOptions
     public IClient? Producer { get; internal set; }
 
     /// <summary>Traces buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 100,000.</summary>
-    public int MaxBufferedTraces { get; set; } = ExporterDefaults.MaxBufferedTraces;
+    public int? MaxBufferedTraces { get; set; }
 
     /// <summary>Encoded bytes buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 64 MiB.</summary>
-    public long MaxBufferedBytes { get; set; } = ExporterDefaults.MaxBufferedBytes;
+    public long? MaxBufferedBytes { get; set; }
 
     /// <summary>
     /// The largest record the exporter sends; larger traces are dropped (<c>TooLarge</c>) before sending.
@@ -41,34 +49,34 @@ public sealed class KafkaExporterOptions
     /// How long stopping (and CoordinatedShutdown) waits for buffered traces to be sent and their delivery
     /// reports to arrive; what is still unconfirmed then is counted as dropped (<c>Shutdown</c>). Default: 10 seconds.
     /// </summary>
-    public TimeSpan FlushTimeout { get; set; } = ExporterDefaults.FlushTimeout;
+    public TimeSpan? FlushTimeout { get; set; }
 
     /// <summary>
     /// The CoordinatedShutdown phase whose task flushes the exporter; its timeout is raised to cover
     /// <see cref="FlushTimeout"/> when shorter. Default: <c>service-stop</c> (after the application stopped serving requests).
     /// </summary>
-    public string ShutdownPhase { get; set; } = ExporterDefaults.ShutdownPhase;
+    public string? ShutdownPhase { get; set; }
 
     /// <summary>
     /// The wait before the first rebuild of an owned producer after a fatal error; each further restart within
     /// <see cref="MaxRestartsWithin"/> doubles it up to <see cref="RestartMaxBackoff"/>. Default: 1 second.
     /// </summary>
-    public TimeSpan RestartMinBackoff { get; set; } = ExporterDefaults.RestartMinBackoff;
+    public TimeSpan? RestartMinBackoff { get; set; }
 
     /// <summary>The longest wait before rebuilding an owned producer. Default: 30 seconds.</summary>
-    public TimeSpan RestartMaxBackoff { get; set; } = ExporterDefaults.RestartMaxBackoff;
+    public TimeSpan? RestartMaxBackoff { get; set; }
 
     /// <summary>Each backoff is stretched by a random share up to this factor (0.2 = up to 20% longer), so producers of many nodes do not restart in step. Default: 0.2.</summary>
-    public double RestartRandomFactor { get; set; } = ExporterDefaults.RestartRandomFactor;
+    public double? RestartRandomFactor { get; set; }
 
     /// <summary>
     /// How many producer restarts are allowed within <see cref="MaxRestartsWithin"/>; at the next fatal error the
     /// failure goes to the exporter actor's parent, whose supervision strategy decides (0: never rebuild). Default: 10.
     /// </summary>
-    public int MaxRestarts { get; set; } = ExporterDefaults.MaxRestarts;
+    public int? MaxRestarts { get; set; }
 
     /// <summary>The sliding window <see cref="MaxRestarts"/> counts restarts in. Default: 5 minutes.</summary>
-    public TimeSpan MaxRestartsWithin { get; set; } = ExporterDefaults.MaxRestartsWithin;
+    public TimeSpan? MaxRestartsWithin { get; set; }
 
     /// <summary>The dispatcher the exporter actor runs on. Default: <see langword="null"/>, the actor system's default dispatcher.</summary>
     public string? Dispatcher { get; set; }
@@ -98,6 +106,9 @@ public sealed class KafkaExporterOptions
         Producer = producer;
         return this;
     }
+
+    /// <summary>What resolving the sources found worth a warning; carried into the settings.</summary>
+    internal IReadOnlyList<string> Warnings { get; set; } = [];
 
     /// <summary>Checks the options and returns the immutable settings the exporter runs with.</summary>
     /// <param name="keyName">How errors name an option (HOCON names its key path); default: the property name.</param>

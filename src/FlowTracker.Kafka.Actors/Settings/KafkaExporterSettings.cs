@@ -38,6 +38,9 @@ internal sealed record KafkaExporterSettings(
     /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
     public Func<string, string> KeyName { get; init; } = static key => key;
 
+    /// <summary>What the sources set that the exporter does not use (an environment variable's producer property next to an application's producer), said once when its actor starts.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <param name="options">What the user asked for.</param>
     /// <param name="keyName">How an error names an option: the property name, or the HOCON key path it came from.</param>
     public static KafkaExporterSettings From(KafkaExporterOptions options, Func<string, string>? keyName = null) =>
@@ -55,17 +58,22 @@ internal sealed record KafkaExporterSettings(
             }
 
             var config = ProducerConfig();
-            Require(options.MaxBufferedTraces >= 1, nameof(options.MaxBufferedTraces), options.MaxBufferedTraces, "must be at least 1");
-            Require(options.MaxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), options.MaxBufferedBytes, "must be at least 1");
+            var maxBufferedTraces = options.MaxBufferedTraces ?? ExporterDefaults.MaxBufferedTraces;
+            var maxBufferedBytes = options.MaxBufferedBytes ?? ExporterDefaults.MaxBufferedBytes;
+            var flushTimeout = options.FlushTimeout ?? ExporterDefaults.FlushTimeout;
+            var shutdownPhase = options.ShutdownPhase ?? ExporterDefaults.ShutdownPhase;
+            Require(maxBufferedTraces >= 1, nameof(options.MaxBufferedTraces), maxBufferedTraces, "must be at least 1");
+            Require(maxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), maxBufferedBytes, "must be at least 1");
             var maxMessageBytes = options.MaxMessageBytes ?? MessageMaxBytesOf(config);
             Require(maxMessageBytes >= 1, nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
-            Require(options.FlushTimeout > TimeSpan.Zero, nameof(options.FlushTimeout), options.FlushTimeout, "must be positive");
-            Require(!string.IsNullOrWhiteSpace(options.ShutdownPhase), nameof(options.ShutdownPhase), options.ShutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
+            Require(flushTimeout > TimeSpan.Zero, nameof(options.FlushTimeout), flushTimeout, "must be positive");
+            Require(!string.IsNullOrWhiteSpace(shutdownPhase), nameof(options.ShutdownPhase), shutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
             return new KafkaExporterSettings(
-                options.Topic, config, options.Producer, options.MaxBufferedTraces, options.MaxBufferedBytes, maxMessageBytes,
-                options.FlushTimeout, options.ShutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher)
+                options.Topic, config, options.Producer, maxBufferedTraces, maxBufferedBytes, maxMessageBytes,
+                flushTimeout, shutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher)
             {
                 KeyName = keyName,
+                Warnings = options.Warnings,
             };
         }
 
@@ -104,7 +112,7 @@ internal sealed record KafkaExporterSettings(
 
             // librdkafka would start without brokers and retry forever; say it now instead.
             var servers = merged.GetValueOrDefault("bootstrap.servers") ?? merged.GetValueOrDefault("metadata.broker.list");
-            Require(!string.IsNullOrWhiteSpace(servers), "ProducerConfig[bootstrap.servers]", servers, "the brokers to connect to are required, for example 'localhost:9092'");
+            Require(!string.IsNullOrWhiteSpace(servers), "ProducerConfig[bootstrap.servers]", servers, "the brokers to connect to are required, for example 'localhost:9092' (or UseProducer, to reuse the application's producer)");
             if (LibrdkafkaCheck.Rejection(merged) is var (problem, property))
             {
                 throw property is not null && merged.TryGetValue(property, out var value)
@@ -117,12 +125,17 @@ internal sealed record KafkaExporterSettings(
 
         private RestartBackoffSettings Restart()
         {
-            Require(options.RestartMinBackoff > TimeSpan.Zero, nameof(options.RestartMinBackoff), options.RestartMinBackoff, "must be positive");
-            Require(options.RestartMaxBackoff >= options.RestartMinBackoff, nameof(options.RestartMaxBackoff), options.RestartMaxBackoff, $"must be at least {keyName(nameof(options.RestartMinBackoff))} ({options.RestartMinBackoff})");
-            Require(double.IsFinite(options.RestartRandomFactor) && options.RestartRandomFactor >= 0, nameof(options.RestartRandomFactor), options.RestartRandomFactor, "must be zero or more");
-            Require(options.MaxRestarts >= 0, nameof(options.MaxRestarts), options.MaxRestarts, "must be zero or more");
-            Require(options.MaxRestartsWithin > TimeSpan.Zero, nameof(options.MaxRestartsWithin), options.MaxRestartsWithin, "must be positive");
-            return new RestartBackoffSettings(options.RestartMinBackoff, options.RestartMaxBackoff, options.RestartRandomFactor, options.MaxRestarts, options.MaxRestartsWithin);
+            var min = options.RestartMinBackoff ?? ExporterDefaults.RestartMinBackoff;
+            var max = options.RestartMaxBackoff ?? ExporterDefaults.RestartMaxBackoff;
+            var randomFactor = options.RestartRandomFactor ?? ExporterDefaults.RestartRandomFactor;
+            var maxRestarts = options.MaxRestarts ?? ExporterDefaults.MaxRestarts;
+            var within = options.MaxRestartsWithin ?? ExporterDefaults.MaxRestartsWithin;
+            Require(min > TimeSpan.Zero, nameof(options.RestartMinBackoff), min, "must be positive");
+            Require(max >= min, nameof(options.RestartMaxBackoff), max, $"must be at least {keyName(nameof(options.RestartMinBackoff))} ({min})");
+            Require(double.IsFinite(randomFactor) && randomFactor >= 0, nameof(options.RestartRandomFactor), randomFactor, "must be zero or more");
+            Require(maxRestarts >= 0, nameof(options.MaxRestarts), maxRestarts, "must be zero or more");
+            Require(within > TimeSpan.Zero, nameof(options.MaxRestartsWithin), within, "must be positive");
+            return new RestartBackoffSettings(min, max, randomFactor, maxRestarts, within);
         }
 
         private int MessageMaxBytesOf(Dictionary<string, string>? config)

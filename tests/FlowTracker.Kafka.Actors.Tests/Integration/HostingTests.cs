@@ -27,7 +27,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         var hocon = ConfigurationFactory.ParseString($$"""
             flowtracker.kafka-exporter {
               topic = "{{topic}}"
-              kafka-clients { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}" }
+              producer-config { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}" }
             }
             """);
         using var host = await StartHostAsync(builder => builder.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter());
@@ -49,7 +49,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         var hocon = ConfigurationFactory.ParseString($$"""
             flowtracker.kafka-exporter {
               topic = env-override
-              kafka-clients { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}", "client.id" = from-hocon }
+              producer-config { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}", "client.id" = from-hocon }
             }
             """);
         Environment.SetEnvironmentVariable("FLOWTRACKER_KAFKA_CLIENT_CLIENT_ID", clientId);
@@ -149,7 +149,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         {
             ["FlowTracker:KafkaExporter:Topic"] = topic,
             ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:05",
-            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = fixture.Cluster.BootstrapServers,
+            ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = fixture.Cluster.BootstrapServers,
         }).Build();
         using var host = await StartHostAsync(builder => builder.WithFlowTrackerKafkaExporter(configuration.GetSection("FlowTracker:KafkaExporter")));
 
@@ -165,11 +165,11 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
     [InlineData("max-buffered-traces = -5", "flowtracker.kafka-exporter.max-buffered-traces = '-5' is invalid")]
     [InlineData("shutdown-phase = after-the-party", "flowtracker.kafka-exporter.shutdown-phase = 'after-the-party' is invalid: it is not a CoordinatedShutdown phase")]
     [InlineData("dispatcher = nowhere", "flowtracker.kafka-exporter.dispatcher = 'nowhere' is invalid: actor system 'hosting' has no such dispatcher")]
-    [InlineData("kafka-clients { \"compression.type\" = zip }", "flowtracker.kafka-exporter.kafka-clients.\"compression.type\" = 'zip' is invalid: librdkafka rejects it")]
+    [InlineData("producer-config { \"compression.type\" = zip }", "flowtracker.kafka-exporter.producer-config.\"compression.type\" = 'zip' is invalid: librdkafka rejects it")]
     public async Task InvalidHoconValue_HostStartFails_NamingTheKeyPathAndValue(string line, string expected)
     {
         var hocon = ConfigurationFactory.ParseString($$"""
-            flowtracker.kafka-exporter { topic = t, kafka-clients { "bootstrap.servers" = "b:9092" } }
+            flowtracker.kafka-exporter { topic = t, producer-config { "bootstrap.servers" = "b:9092" } }
             flowtracker.kafka-exporter { {{line}} }
             """);
 
@@ -184,7 +184,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
     {
         var topic = await fixture.NewTopicAsync("hosting-child");
         var hocon = ConfigurationFactory.ParseString($$"""
-            flowtracker.kafka-exporter { topic = "{{topic}}", kafka-clients { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}" } }
+            flowtracker.kafka-exporter { topic = "{{topic}}", producer-config { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}" } }
             """);
         var exporters = new TaskCompletionSource<KafkaTraceExporter>();
         using var host = await StartHostAsync(builder => builder

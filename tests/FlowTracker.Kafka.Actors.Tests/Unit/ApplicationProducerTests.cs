@@ -105,8 +105,8 @@ public sealed class ApplicationProducerTests
         using var consumer = new ConsumerBuilder<Null, Null>(new ConsumerConfig { BootstrapServers = ApplicationProducers.Nowhere, GroupId = "g" }).Build();
         var hocon = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
 
-        // Akka.Hosting's setup carries an IClient: this is where anything but a producer could still arrive.
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(hocon, consumer));
+        // Akka.Hosting's setup carries options whose Producer is an IClient: this is where anything but a producer could still arrive.
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(hocon, new KafkaExporterOptions { Producer = consumer }));
 
         Assert.Equal("Producer", error.ParamName);
         Assert.Contains("Kafka exporter option Producer is invalid: its handle belongs to a Consumer, not a producer", error.Message, StringComparison.Ordinal);

@@ -19,8 +19,8 @@ public sealed class KafkaExporterConfigurationTests
             ["FlowTracker:KafkaExporter:FlushTimeout"] = "00:00:02.5",
             ["FlowTracker:KafkaExporter:Restart:MinBackoff"] = "2s",
             ["FlowTracker:KafkaExporter:restart:max-restarts"] = "3",
-            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = "k1:9092",
-            ["FlowTracker:KafkaExporter:kafka-clients:linger.ms"] = "5",
+            ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = "k1:9092",
+            ["FlowTracker:KafkaExporter:producer-config:linger.ms"] = "5",
         });
 
         var (hocon, _) = KafkaExporterConfiguration.ToHocon(section);
@@ -41,14 +41,14 @@ public sealed class KafkaExporterConfigurationTests
     [InlineData("MaxBufferedTraces", "-5", "FlowTracker:KafkaExporter:MaxBufferedTraces = '-5' is invalid")]
     [InlineData("max-buffered-traces", "0", "FlowTracker:KafkaExporter:max-buffered-traces = '0' is invalid")]
     [InlineData("Restart:MaxBackoff", "10ms", "FlowTracker:KafkaExporter:Restart:MaxBackoff = '00:00:00.0100000' is invalid")]
-    [InlineData("KafkaClients:acks", "1", "Kafka exporter option FlowTracker:KafkaExporter:KafkaClients is invalid: librdkafka rejects it: `acks` must be set to `all`")]
-    [InlineData("KafkaClients:lingerr.ms", "5", "Kafka exporter option FlowTracker:KafkaExporter:KafkaClients:lingerr.ms = '5' is invalid: librdkafka rejects it")]
+    [InlineData("ProducerConfig:acks", "1", "Kafka exporter option FlowTracker:KafkaExporter:ProducerConfig is invalid: librdkafka rejects it: `acks` must be set to `all`")]
+    [InlineData("ProducerConfig:lingerr.ms", "5", "Kafka exporter option FlowTracker:KafkaExporter:ProducerConfig:lingerr.ms = '5' is invalid: librdkafka rejects it")]
     public void InvalidValue_NamedByTheConfigurationKeyItCameFrom(string key, string value, string expected)
     {
         var section = Section(new()
         {
             ["FlowTracker:KafkaExporter:Topic"] = "t",
-            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = "b:9092",
+            ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = "b:9092",
             [$"FlowTracker:KafkaExporter:{key}"] = value,
         });
 

@@ -1,21 +1,20 @@
 using Akka.Configuration;
-using Akka.Hosting;
+using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;
 
 /// <summary>HOCON the exporter cannot read is an ArgumentException naming the key, never a crash and never a guess.</summary>
 public sealed class KafkaExporterHoconErrorTests
 {
-    private const string Valid = """flowtracker.kafka-exporter { topic = t, kafka-clients { "bootstrap.servers" = "b:9092" } }""";
+    private const string Valid = """flowtracker.kafka-exporter { topic = t, producer-config { "bootstrap.servers" = "b:9092" } }""";
 
     [Theory]
-    [InlineData("kafka-clients = \"abc\"", "kafka-clients = 'abc' is invalid: it must be an object of librdkafka properties")]
-    [InlineData("kafka-clients = [1, 2]", "kafka-clients = '[1, 2]' is invalid: it must be an object of librdkafka properties")]
-    [InlineData("kafka-clients { x { } }", "kafka-clients.\"x\" = '{ }' is invalid: a librdkafka property is a single value")]
-    [InlineData("kafka-clients { \"client.id\" = null }", "kafka-clients.\"client.id\" = 'null' is invalid: a librdkafka property needs a value")]
-    [InlineData("kafka-clients { acks = [all] }", "kafka-clients.\"acks\" = '[all]' is invalid: a librdkafka property is a single value")]
+    [InlineData("producer-config = \"abc\"", "producer-config = 'abc' is invalid: it must be an object of librdkafka properties")]
+    [InlineData("producer-config = [1, 2]", "producer-config = '[1, 2]' is invalid: it must be an object of librdkafka properties")]
+    [InlineData("producer-config { x { } }", "producer-config.\"x\" = '{ }' is invalid: a librdkafka property is a single value")]
+    [InlineData("producer-config { \"client.id\" = null }", "producer-config.\"client.id\" = 'null' is invalid: a librdkafka property needs a value")]
+    [InlineData("producer-config { acks = [all] }", "producer-config.\"acks\" = '[all]' is invalid: a librdkafka property is a single value")]
     [InlineData("restart = 5", "restart = '5' is invalid: it must be an object")]
     [InlineData("max-buffered-traces = { a = 1 }", "max-buffered-traces = '{ a = 1 }' is invalid: it cannot be read as a whole number: it is an object")]
     [InlineData("max-buffered-bytes = [1]", "max-buffered-bytes = '[1]' is invalid: it cannot be read as a byte size")]
@@ -25,7 +24,7 @@ public sealed class KafkaExporterHoconErrorTests
     [InlineData("restart { max-backoff = [1s] }", "restart.max-backoff = '[1s]' is invalid: it cannot be read as a duration")]
     [InlineData("topic = ${?MY_TOPIC}", "topic = '${?MY_TOPIC}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_TOPIC instead")]
     [InlineData("flush-timeout = ${?FLUSH}", "flush-timeout = '${?FLUSH}' is invalid: Akka.NET's HOCON does not resolve ${?...}")]
-    [InlineData("kafka-clients { \"bootstrap.servers\" = ${?BROKERS} }", "kafka-clients.\"bootstrap.servers\" = '${?BROKERS}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS instead")]
+    [InlineData("producer-config { \"bootstrap.servers\" = ${?BROKERS} }", "producer-config.\"bootstrap.servers\" = '${?BROKERS}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS instead")]
     public void WrongShape_Rejected_NamingTheKeyTheValueAndWhatIsExpected(string line, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
@@ -57,7 +56,7 @@ public sealed class KafkaExporterHoconErrorTests
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
 
         Assert.StartsWith($"Kafka exporter configuration key {path} is unknown. Known keys: topic, max-buffered-traces,", error.Message, StringComparison.Ordinal);
-        Assert.Contains("restart.max-restarts-within, kafka-clients.\"<librdkafka property>\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restart.max-restarts-within, producer-config.\"<librdkafka property>\"", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 
@@ -65,8 +64,8 @@ public sealed class KafkaExporterHoconErrorTests
     [InlineData("flowtracker.kafka-exporter = 5", "flowtracker.kafka-exporter = '5' is invalid: it must be an object")]
     [InlineData("flowtracker = [1]", "flowtracker = '[1]' is invalid: it must be an object")]
     [InlineData("flowtracker.kafka-exporter = ${?EXPORTER}", "flowtracker.kafka-exporter = '${?EXPORTER}' is invalid: Akka.NET's HOCON does not resolve ${?...}")]
-    [InlineData("flowtracker.kafka-exporter.kafka-clients = ${?CLIENTS}", "flowtracker.kafka-exporter.kafka-clients = '${?CLIENTS}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_CLIENT_<PROPERTY> instead")]
-    public void SectionOrKafkaClients_NotAnObject_Rejected(string hocon, string expected)
+    [InlineData("flowtracker.kafka-exporter.producer-config = ${?CLIENTS}", "flowtracker.kafka-exporter.producer-config = '${?CLIENTS}' is invalid: Akka.NET's HOCON does not resolve ${?...}; set FLOWTRACKER_KAFKA_CLIENT_<PROPERTY> instead")]
+    public void SectionOrProducerConfig_NotAnObject_Rejected(string hocon, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(ConfigurationFactory.ParseString(hocon)));
 
@@ -74,10 +73,10 @@ public sealed class KafkaExporterHoconErrorTests
     }
 
     [Theory]
-    [InlineData("kafka-clients { \"sasl.password\" = [hunter2] }", "kafka-clients.\"sasl.password\"")]
-    [InlineData("kafka-clients { sasl { password = [hunter2, x] } }", "kafka-clients.\"sasl.password\"")]
-    [InlineData("kafka-clients { \"sasl.password\" = ${?KAFKA_PASSWORD} }", "kafka-clients.\"sasl.password\"")]
-    public void SecretKafkaClientsValue_NeverInTheMessage(string line, string key)
+    [InlineData("producer-config { \"sasl.password\" = [hunter2] }", "producer-config.\"sasl.password\"")]
+    [InlineData("producer-config { sasl { password = [hunter2, x] } }", "producer-config.\"sasl.password\"")]
+    [InlineData("producer-config { \"sasl.password\" = ${?KAFKA_PASSWORD} }", "producer-config.\"sasl.password\"")]
+    public void SecretProducerConfigValue_NeverInTheMessage(string line, string key)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
 
@@ -88,7 +87,7 @@ public sealed class KafkaExporterHoconErrorTests
     [Fact]
     public void SecretSubstitution_Rejected_PointingToTheExportersVariable()
     {
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon("kafka-clients { \"sasl.password\" = ${?KAFKA_PASSWORD} }")));
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon("producer-config { \"sasl.password\" = ${?KAFKA_PASSWORD} }")));
 
         Assert.Contains("set FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD instead", error.Message, StringComparison.Ordinal);
     }
@@ -103,11 +102,13 @@ public sealed class KafkaExporterHoconErrorTests
         var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["FlowTracker:KafkaExporter:Topic"] = "t",
-            ["FlowTracker:KafkaExporter:KafkaClients:bootstrap.servers"] = "b:9092",
+            ["FlowTracker:KafkaExporter:ProducerConfig:bootstrap.servers"] = "b:9092",
             [$"FlowTracker:KafkaExporter:{key}"] = value,
         }).Build().GetSection("FlowTracker:KafkaExporter");
 
-        var error = Assert.Throws<ArgumentException>(() => new AkkaConfigurationBuilder(new ServiceCollection(), "test").WithFlowTrackerKafkaExporter(section));
+        // What the actor system's start does: the section merged over the application's (here empty) HOCON, validated once.
+        var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(hocon, code: null, new Dictionary<string, string>(), keyName));
 
         Assert.Contains($"Kafka exporter option {expected}", error.Message, StringComparison.Ordinal);
     }

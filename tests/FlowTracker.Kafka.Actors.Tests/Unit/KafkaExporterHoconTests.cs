@@ -10,22 +10,23 @@ public sealed class KafkaExporterHoconTests
     [Fact]
     public void ReferenceHocon_AgreesWithTheDefaultsInCode()
     {
+        var required = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092" };
         var fromHocon = KafkaExporterHocon.Read(Config.Empty, NoEnvironment);
-        var inCode = new KafkaExporterOptions();
+        var inCode = new KafkaExporterOptions { Topic = "t", ProducerConfig = required }.Validate();
+        fromHocon.Topic = "t";
+        fromHocon.ProducerConfig!["bootstrap.servers"] = "b:9092";
+        var fromReference = fromHocon.Validate();
 
-        Assert.Equal(inCode.MaxBufferedTraces, fromHocon.MaxBufferedTraces);
-        Assert.Equal(inCode.MaxBufferedBytes, fromHocon.MaxBufferedBytes);
-        Assert.Equal(inCode.MaxMessageBytes, fromHocon.MaxMessageBytes);
-        Assert.Equal(inCode.FlushTimeout, fromHocon.FlushTimeout);
-        Assert.Equal(inCode.ShutdownPhase, fromHocon.ShutdownPhase);
-        Assert.Equal(inCode.RestartMinBackoff, fromHocon.RestartMinBackoff);
-        Assert.Equal(inCode.RestartMaxBackoff, fromHocon.RestartMaxBackoff);
-        Assert.Equal(inCode.RestartRandomFactor, fromHocon.RestartRandomFactor);
-        Assert.Equal(inCode.MaxRestarts, fromHocon.MaxRestarts);
-        Assert.Equal(inCode.MaxRestartsWithin, fromHocon.MaxRestartsWithin);
-        Assert.True(string.IsNullOrEmpty(fromHocon.Dispatcher) && inCode.Dispatcher is null);
-        Assert.True(string.IsNullOrEmpty(fromHocon.Topic) && inCode.Topic is null);
-        Assert.Equal(KafkaExporterOptions.ProducerDefaults.OrderBy(p => p.Key), fromHocon.ProducerConfig!.OrderBy(p => p.Key));
+        Assert.Equal(inCode.MaxBufferedTraces, fromReference.MaxBufferedTraces);
+        Assert.Equal(inCode.MaxBufferedBytes, fromReference.MaxBufferedBytes);
+        Assert.Equal(inCode.MaxMessageBytes, fromReference.MaxMessageBytes);
+        Assert.Null(fromHocon.MaxMessageBytes);
+        Assert.Equal(inCode.FlushTimeout, fromReference.FlushTimeout);
+        Assert.Equal(inCode.ShutdownPhase, fromReference.ShutdownPhase);
+        Assert.Equal(inCode.Restart, fromReference.Restart);
+        Assert.Equal(inCode.Dispatcher, fromReference.Dispatcher);
+        Assert.Equal(inCode.ProducerConfig!.OrderBy(p => p.Key), fromReference.ProducerConfig!.OrderBy(p => p.Key));
+        Assert.Equal(KafkaExporterOptions.ProducerDefaults.Count + 1, fromReference.ProducerConfig!.Count);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class KafkaExporterHoconTests
     }
 
     [Fact]
-    public void EveryValueInHocon_Read_AndKafkaClientsKeysKeptWholeQuotedOrNot()
+    public void EveryValueInHocon_Read_AndProducerConfigKeysKeptWholeQuotedOrNot()
     {
         var config = ConfigurationFactory.ParseString("""
             flowtracker.kafka-exporter {
@@ -53,7 +54,7 @@ public sealed class KafkaExporterHoconTests
               shutdown-phase = before-actor-system-terminate
               dispatcher = my-dispatcher
               restart { min-backoff = 2s, max-backoff = 1m, random-factor = 0.5, max-restarts = 3, max-restarts-within = 10m }
-              kafka-clients {
+              producer-config {
                 "bootstrap.servers" = "k1:9092,k2:9092"
                 linger.ms = 5
                 acks = "1"
@@ -81,7 +82,7 @@ public sealed class KafkaExporterHoconTests
     [Fact]
     public void EnvironmentVariables_OverrideTopicBootstrapServersAndAnyClientProperty()
     {
-        var config = ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = from-hocon, kafka-clients { "bootstrap.servers" = "hocon:9092" } }""");
+        var config = ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = from-hocon, producer-config { "bootstrap.servers" = "hocon:9092" } }""");
         var environment = new Dictionary<string, string>
         {
             [KafkaExporterHocon.TopicVariable] = "from-env",
@@ -109,13 +110,13 @@ public sealed class KafkaExporterHoconTests
     [InlineData("restart.random-factor = -1", "flowtracker.kafka-exporter.restart.random-factor = '-1' is invalid")]
     [InlineData("restart.max-backoff = 10ms", "flowtracker.kafka-exporter.restart.max-backoff = '00:00:00.0100000' is invalid: must be at least flowtracker.kafka-exporter.restart.min-backoff")]
     [InlineData("topic = \"\"", "flowtracker.kafka-exporter.topic = '' is invalid")]
-    [InlineData("kafka-clients { \"message.max.bytes\" = big }", "flowtracker.kafka-exporter.kafka-clients.\"message.max.bytes\" = 'big' is invalid")]
-    [InlineData("kafka-clients { \"lingerr.ms\" = 5 }", "flowtracker.kafka-exporter.kafka-clients.\"lingerr.ms\" = '5' is invalid: librdkafka rejects it: No such configuration property")]
-    [InlineData("kafka-clients { \"acks\" = 1 }", "flowtracker.kafka-exporter.kafka-clients is invalid: librdkafka rejects it: `acks` must be set to `all` when `enable.idempotence` is true")]
+    [InlineData("producer-config { \"message.max.bytes\" = big }", "flowtracker.kafka-exporter.producer-config.\"message.max.bytes\" = 'big' is invalid")]
+    [InlineData("producer-config { \"lingerr.ms\" = 5 }", "flowtracker.kafka-exporter.producer-config.\"lingerr.ms\" = '5' is invalid: librdkafka rejects it: No such configuration property")]
+    [InlineData("producer-config { \"acks\" = 1 }", "flowtracker.kafka-exporter.producer-config is invalid: librdkafka rejects it: `acks` must be set to `all` when `enable.idempotence` is true")]
     public void InvalidHoconValue_Rejected_NamingTheKeyPathAndTheValue(string line, string expected)
     {
         var config = ConfigurationFactory.ParseString($"flowtracker.kafka-exporter {{ {line} }}")
-            .WithFallback(ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = t, kafka-clients { "bootstrap.servers" = "b:9092" } }"""));
+            .WithFallback(ConfigurationFactory.ParseString("""flowtracker.kafka-exporter { topic = t, producer-config { "bootstrap.servers" = "b:9092" } }"""));
 
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config));
 
@@ -123,37 +124,13 @@ public sealed class KafkaExporterHoconTests
     }
 
     [Fact]
-    public void MissingBootstrapServers_Rejected_NamingTheKafkaClientsKey()
+    public void MissingBootstrapServers_Rejected_NamingTheProducerConfigKey()
     {
         var config = ConfigurationFactory.ParseString("flowtracker.kafka-exporter.topic = t");
 
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config));
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(config, code: null, NoEnvironment));
 
-        Assert.Contains("flowtracker.kafka-exporter.kafka-clients.\"bootstrap.servers\" = '' is invalid", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void RenderedOptions_ReadBackEqual_AndDefaultsAreNotRendered()
-    {
-        var options = new KafkaExporterOptions
-        {
-            Topic = "t \"quoted\"",
-            MaxBufferedTraces = 7,
-            FlushTimeout = TimeSpan.FromMilliseconds(1500),
-            RestartRandomFactor = 0.25,
-            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:1", ["client.id"] = "me" },
-        };
-
-        var rendered = KafkaExporterHocon.Render(options);
-        var back = KafkaExporterHocon.Read(rendered, NoEnvironment);
-
-        Assert.Equal(options.Topic, back.Topic);
-        Assert.Equal(7, back.MaxBufferedTraces);
-        Assert.Equal(options.FlushTimeout, back.FlushTimeout);
-        Assert.Equal(0.25, back.RestartRandomFactor);
-        Assert.Equal("me", back.ProducerConfig!["client.id"]);
-        Assert.False(rendered.HasPath("flowtracker.kafka-exporter.max-buffered-bytes"));
-        Assert.False(rendered.HasPath("flowtracker.kafka-exporter.restart.max-restarts"));
+        Assert.Contains("flowtracker.kafka-exporter.producer-config.\"bootstrap.servers\" = '' is invalid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class KafkaExporterOptionsTests
     [Fact]
     public void NeitherConfigNorProducer_Rejected_SayingWhatToSet()
     {
-        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t" }));
+        var error = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions { Topic = "t" }.Validate());
 
         Assert.Contains("ProducerConfig", error.Message, StringComparison.Ordinal);
         Assert.Contains("Producer", error.Message, StringComparison.Ordinal);
