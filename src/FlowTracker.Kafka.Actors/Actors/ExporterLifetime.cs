@@ -117,7 +117,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 
     /// <summary>
     /// Offers a record to the running stream. Between a failed stream and its successor the record waits with
-    /// what the failed one held; only once the exporter has ended is it counted as dropped.
+    /// what the failed one held; once the exporter is stopping and its stream has ended, it is counted as dropped (Shutdown).
     /// </summary>
     public void Offer(OutgoingRecord record)
     {
@@ -129,7 +129,8 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
                 return;
             }
 
-            if (!_finishing)
+            // Only a running exporter builds another stream; a stopping one's stream ended for good (at the deadline).
+            if (!_finishing && !_stopping)
             {
                 _carryOver.Add(record);
                 return;
@@ -200,6 +201,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     private void OnStreamEnded(ExporterStream stream, Task completion)
     {
         Exception? failure = null;
+        List<OutgoingRecord> orphans;
         lock (_gate)
         {
             if (!ReferenceEquals(stream, _stream))
@@ -235,9 +237,18 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
                 exporter.Actor?.Tell(new StreamFailed(failure));
                 return;
             }
+
+            // Decided under the same lock that ended the stream: no record offered from now on waits for a stream that will not come.
+            if (_finishing)
+            {
+                return;
+            }
+
+            _finishing = true;
+            orphans = TakeCarryOver();
         }
 
-        Finish();
+        Conclude(orphans);
     }
 
     /// <summary>The end, once: what a failed stream left is failed (no producer will send it), then the final accounting.</summary>
@@ -252,10 +263,21 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _finishing = true;
-            orphans = [.. _carryOver];
-            _carryOver.Clear();
+            orphans = TakeCarryOver();
         }
 
+        Conclude(orphans);
+    }
+
+    private List<OutgoingRecord> TakeCarryOver()
+    {
+        List<OutgoingRecord> records = [.. _carryOver];
+        _carryOver.Clear();
+        return records;
+    }
+
+    private void Conclude(List<OutgoingRecord> orphans)
+    {
         exporter.Counters.CloseIntake();
         foreach (var record in orphans)
         {

@@ -27,6 +27,7 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
     private const int TracesPerRound = 40_000;
     private const int Partitions = 32;
     private const int Rounds = 8;
+    private const int MaxRounds = 16;
     private const int FatalErrorsPerRound = 4;
     private const int MinimumFatalErrorsEachWay = 10;
     private const int MinimumFatalErrors = 20;
@@ -48,7 +49,8 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
     {
         var clock = Stopwatch.StartNew();
         var fatalErrors = new Dictionary<Way, long> { [Way.TestHook] = 0, [Way.Broker] = 0 };
-        for (var round = 0; round < Rounds; round++)
+        // A round whose traces are all delivered before its next fatal error ends early: extra rounds (bounded) make up the minimum.
+        for (var round = 0; round < Rounds || (round < MaxRounds && !Enough(fatalErrors)); round++)
         {
             var way = round % 2 == 0 ? Way.TestHook : Way.Broker;
             fatalErrors[way] += await RoundAsync(round, way, slowBrokers: round >= Rounds / 2);
@@ -59,6 +61,9 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
         Assert.All(fatalErrors, f => Assert.True(f.Value >= MinimumFatalErrorsEachWay, $"only {f.Value} fatal errors raised by {f.Key}"));
         Assert.True(fatalErrors.Values.Sum() >= MinimumFatalErrors, $"only {fatalErrors.Values.Sum()} fatal errors in all");
     }
+
+    private static bool Enough(Dictionary<Way, long> fatalErrors) =>
+        fatalErrors.Values.All(f => f >= MinimumFatalErrorsEachWay) && fatalErrors.Values.Sum() >= MinimumFatalErrors;
 
     /// <summary>One round on a topic of its own; returns how many fatal errors its producers really had.</summary>
     private async Task<long> RoundAsync(int round, Way way, bool slowBrokers)
@@ -85,6 +90,7 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
         var prefix = $"r{round}";
         var traces = Enumerable.Range(0, TracesPerRound).Select(i => Traces.Checkout($"{prefix}-{i}")).ToArray();
         var pendingAtFatalErrors = new List<long>();
+        var triggered = 0;
         TimeSpan offered;
         try
         {
@@ -109,6 +115,7 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
                 if (way == Way.TestHook)
                 {
                     Assert.True(EmbeddedKafkaCluster.TriggerFatalError(producers.Last()), $"producer {restarts} already had a fatal error");
+                    triggered++;
                     await EventuallyAsync(() => exporter.Stats.ProducerRestarts >= restarts, () => $"fatal error {restarts} (test hook) restarted nothing", exporter);
                 }
                 else
@@ -145,7 +152,7 @@ public sealed class FatalErrorSoakTests(KafkaClusterFixture fixture, ITestOutput
         Assert.Equal(0, stats.Failed);
         Assert.Equal(0, stats.Pending);
         Assert.Null(stats.ProducerFailure);
-        Assert.True(stats.ProducerRestarts >= (way == Way.TestHook ? FatalErrorsPerRound : 1), summary);
+        Assert.True(stats.ProducerRestarts >= triggered, $"{summary}: {triggered} fatal error(s) triggered");
 
         // A producer that died after its last record was acknowledged leaves nothing to re-send: the round may end before its successor starts.
         Assert.InRange(producers.Count, stats.ProducerRestarts, stats.ProducerRestarts + 1);

@@ -170,6 +170,27 @@ public sealed class StopBoundTests(KafkaClusterFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task StopRightAfterABurst_HealthyCluster_TheDeadlineLeavesNoTraceFailed_OnlyDeliveredOrDropped()
+    {
+        // Before: the actor kept offering its mailbox after the deadline ended the stream, and those traces were
+        // held for a stream that would never come, then failed as Local_Fatal although nothing was fatal.
+        var topic = await fixture.NewTopicAsync("burst-stop", partitions: 8);
+        var exporter = KafkaTraceExporter.Start(Sys, Options(fixture.Cluster.BootstrapServers, topic, o => o.FlushTimeout = TimeSpan.FromMilliseconds(300)), "burst-stop");
+        for (var i = 0; i < 150_000; i++)
+        {
+            exporter.Export(new Trace { TraceId = $"burst-{i}", Spans = [new Span { SpanId = "1", Name = "GET /" }] });
+        }
+
+        var stats = await exporter.StopAsync(Patience);
+
+        Assert.Equal(0, stats.Failed);
+        Assert.Equal(0, stats.Pending);
+        Assert.Equal(stats.Exported, stats.Delivered + stats.Dropped);
+        Assert.True(stats.IsConsistent, stats.ToString());
+        output.WriteLine(stats.ToString());
+    }
+
+    [Fact]
     public async Task SecondStopAsync_ReturnsTheFinalStatsAtOnce()
     {
         var topic = await fixture.NewTopicAsync("stop-twice");
