@@ -198,6 +198,13 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>An actor spawned from <see cref="Props"/> started.</summary>
     internal void Bind(IActorRef actor, ActorSystem system)
     {
+        if (_actor is { } bound && !bound.Equals(actor))
+        {
+            // A second actor would share this exporter's accounting and stream, and outlive its stop.
+            throw new InvalidOperationException(
+                $"This exporter's Props were spawned twice ({bound.Path} and {actor.Path}); spawn them once, or create another exporter.");
+        }
+
         var first = _actor is null;
         _actor = actor;
         try

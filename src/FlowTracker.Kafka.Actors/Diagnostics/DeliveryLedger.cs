@@ -90,9 +90,15 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         }
     }
 
-    /// <summary>The restart budget is spent: a new stream waits this long before it builds a producer.</summary>
-    public void ProducerStartDelayed(TimeSpan delay) =>
-        log.Warning("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {0:0.###} s.", delay.TotalSeconds);
+    /// <summary>
+    /// The restart budget is spent: a new stream waits this long before it builds a producer, which counts as a
+    /// restart. Debug only: the supervision that started this stream has logged the failure, one line per attempt.
+    /// </summary>
+    public void ProducerStartDelayed(TimeSpan delay)
+    {
+        counters.ProducerRestarted(time.GetUtcNow());
+        log.Debug("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {0:0.###} s.", delay.TotalSeconds);
+    }
 
     /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
     public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>

@@ -24,6 +24,24 @@ public sealed class FailedStartTests : TestKit
     }
 
     [Fact]
+    public async Task PropsSpawnedTwice_TheSecondActorFailsToStart_TheFirstKeepsTheExporter()
+    {
+        var exporter = KafkaTraceExporter.Create(ExporterOptions.For("127.0.0.1:1", "spawned-twice", o => o.FlushTimeout = TimeSpan.FromMilliseconds(200)));
+        var first = Sys.ActorOf(exporter.Props, "first");
+        await AwaitAssertAsync(() => Assert.Equal(first, exporter.Actor));
+        var second = Sys.ActorOf(exporter.Props, "second");
+        Watch(second);
+
+        ExpectTerminated(second, TimeSpan.FromSeconds(10));
+        Watch(first);
+        var stats = await exporter.StopAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(first, exporter.Actor);
+        ExpectTerminated(first, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, stats.Pending);
+    }
+
+    [Fact]
     public async Task StartWithAnUnknownPhase_Throws_AndTheExporterEndsWithNothingLeftBehind()
     {
         var exporter = KafkaTraceExporter.Create(ExporterOptions.For("127.0.0.1:1", "failed-start", o => o.ShutdownPhase = "no-such-phase"));
