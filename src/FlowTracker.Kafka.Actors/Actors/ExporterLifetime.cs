@@ -15,7 +15,7 @@ namespace FlowTracker.Kafka.Actors.Actors;
 /// </summary>
 /// <remarks>
 /// Called from the actor (its one thread), from any thread that stops the exporter, and from the stream's
-/// completion: every change happens under one lock. The end comes once, in <see cref="Finish"/>, as soon as
+/// completion: every change happens under one lock. The end comes once, in <see cref="Conclude"/>, as soon as
 /// the stream ended: the accounting sealed (traces the stream never took count as dropped, Shutdown), and the
 /// meter, the dead-letter counter and the materializer gone.
 /// </remarks>
@@ -50,8 +50,6 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
         }
     }
-
-    public ILoggingAdapter Log => _log;
 
     /// <summary>Once per exporter, when its actor is known: logging, the shutdown task, the dead-letter counter.</summary>
     public void Attach(ActorSystem system, string logSource)
