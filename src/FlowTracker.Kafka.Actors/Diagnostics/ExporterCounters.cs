@@ -57,18 +57,6 @@ internal sealed class ExporterCounters
         }
     }
 
-    /// <summary>Whether intake is still open.</summary>
-    public bool IsIntakeOpen
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return !_intakeClosed;
-            }
-        }
-    }
-
     /// <summary>From now on every Export is dropped (Shutdown); what is pending still settles.</summary>
     public void CloseIntake()
     {

@@ -241,25 +241,18 @@ internal sealed class RecordSender
 #pragma warning restore CA1031
         {
             _producer = null;
-            _state = SenderState.Alive;
-            Died(new Error(ErrorCode.Local_Fatal, $"could not create the producer: {ex.Message}", isFatal: true), owned: _options.OwnsProducer);
+            Lost(new Error(ErrorCode.Local_Fatal, $"could not create the producer: {ex.Message}", isFatal: true), owned: _options.OwnsProducer);
         }
     }
 
     /// <summary>Sends the backlog in order while the producer takes it.</summary>
     private void Drain()
     {
-        if (_state == SenderState.Gone)
-        {
-            FailEverything(_goneCode);
-        }
-
         while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next)
         {
             if (_producer!.Unusable is { } why)
             {
                 Gone(ErrorCode.Local_Destroy, why);
-                FailEverything(_goneCode);
                 break;
             }
 
@@ -267,6 +260,12 @@ internal sealed class RecordSender
             {
                 _backlog.RemoveFirst();
             }
+        }
+
+        // Nothing will ever send: what is waiting (and, for a disposed producer, what is in flight) fails now.
+        if (_state == SenderState.Gone)
+        {
+            FailEverything(_goneCode);
         }
 
         _ledger.InFlight(_inFlight.Count);
@@ -383,11 +382,15 @@ internal sealed class RecordSender
     /// <summary>The live producer is dead: rebuild it after the backoff, or give up if it is not ours or the budget is spent.</summary>
     private void Died(Error error, bool owned)
     {
-        if (_state != SenderState.Alive)
+        if (_state == SenderState.Alive)
         {
-            return;
+            Lost(error, owned);
         }
+    }
 
+    /// <summary>No live producer any more (it died, or could not be built): wait for the next one, or give up.</summary>
+    private void Lost(Error error, bool owned)
+    {
         _state = SenderState.Waiting;
         _queueFull = false;
         if (!owned)
