@@ -1,4 +1,3 @@
-using FlowTracker.Tracing;
 
 namespace FlowTracker.Kafka.Sample;
 

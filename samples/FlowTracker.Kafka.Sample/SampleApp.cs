@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Hosting;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Testing;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Sample;
 

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Sample;
 

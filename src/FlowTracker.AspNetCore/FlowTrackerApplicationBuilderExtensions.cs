@@ -1,5 +1,5 @@
 using FlowTracker.AspNetCore;
-using FlowTracker.Tracing;
+using FlowTracker;
 using Microsoft.Extensions.DependencyInjection;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of the type they extend (ASP.NET Core convention).

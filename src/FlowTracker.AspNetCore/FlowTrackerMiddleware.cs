@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using FlowTracker.Tracing;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowTracker.AspNetCore;

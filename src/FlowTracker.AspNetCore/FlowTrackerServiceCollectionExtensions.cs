@@ -1,5 +1,4 @@
 using FlowTracker;
-using FlowTracker.Tracing;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of the type they extend (ASP.NET Core convention).
 namespace Microsoft.Extensions.DependencyInjection;

@@ -5,7 +5,7 @@ namespace FlowTracker;
 
 /// <summary>
 /// One request's flow: a flat list of spans linked by <see cref="Span.ParentId"/>.
-/// Serialized as the Go FlowTracker's JSON (see <see cref="Serialization.TraceJson"/>).
+/// Serialized as the Go FlowTracker's JSON (see <see cref="TraceJson"/>).
 /// </summary>
 public sealed record Trace
 {

@@ -1,6 +1,5 @@
 using System.Net;
 using FlowTracker.Tests.Support;
-using FlowTracker.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,7 +90,7 @@ public sealed class FlowTrackerMiddlewareTests
 
         var tracer = provider.GetRequiredService<FlowTracer>();
 
-        Assert.IsType<FlowTracker.Exporters.ConsoleExporter>(Assert.Single(tracer.Exporters));
+        Assert.IsType<FlowTracker.ConsoleExporter>(Assert.Single(tracer.Exporters));
     }
 
     // The Go library's example handler, with awaits between the steps.

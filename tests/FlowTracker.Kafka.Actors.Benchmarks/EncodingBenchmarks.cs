@@ -8,7 +8,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
 

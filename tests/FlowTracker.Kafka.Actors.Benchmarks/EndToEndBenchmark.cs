@@ -5,7 +5,6 @@ using Akka.Actor;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
 

@@ -4,7 +4,6 @@ using Akka.Event;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Actors;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Stages;
 

@@ -3,7 +3,6 @@ using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
 

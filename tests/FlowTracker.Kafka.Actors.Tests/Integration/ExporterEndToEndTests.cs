@@ -6,7 +6,6 @@ using FlowTracker.Kafka.Actors.Actors;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
-using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
 

@@ -10,7 +10,6 @@ using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
-using FlowTracker.Serialization;
 using Xunit.Abstractions;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;

@@ -1,6 +1,5 @@
 // README, "Recording traces".
-using FlowTracker;          // ITraceExporter
-using FlowTracker.Tracing;  // Flow
+using FlowTracker;          // ITraceExporter, Flow
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

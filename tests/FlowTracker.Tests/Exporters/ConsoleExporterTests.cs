@@ -1,7 +1,4 @@
-using FlowTracker.Exporters;
-using FlowTracker.Serialization;
 using FlowTracker.Tests.Tracing;
-using FlowTracker.Tracing;
 
 namespace FlowTracker.Tests.Exporters;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using FlowTracker.Serialization;
 using FlowTracker.Tests.Support;
 
 namespace FlowTracker.Tests.Serialization;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FlowTracker.Tests.Support;
-using FlowTracker.Tracing;
 
 namespace FlowTracker.Tests.Tracing;
 

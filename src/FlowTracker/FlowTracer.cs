@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using FlowTracker.Exporters;
+using FlowTracker.Tracing;
 
-namespace FlowTracker.Tracing;
+namespace FlowTracker;
 
 /// <summary>
 /// Listens to FlowTracker spans, assembles one <see cref="Trace"/> per root span and hands it to

@@ -1,6 +1,4 @@
-using FlowTracker.Serialization;
-
-namespace FlowTracker.Exporters;
+namespace FlowTracker;
 
 /// <summary>
 /// Prints every trace as one line, <c>FLOW_LOG: {json}</c>, like the Go library's default

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using FlowTracker.Serialization;
 
-namespace FlowTracker.Serialization;
+namespace FlowTracker;
 
 /// <summary>
 /// The FlowTracker wire format: the Go library's JSON, written straight to UTF-8.

@@ -1,4 +1,4 @@
-namespace FlowTracker.Tracing;
+namespace FlowTracker;
 
 /// <summary>Options of a <see cref="FlowTracer"/>.</summary>
 public sealed class FlowTracerOptions

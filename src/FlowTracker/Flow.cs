@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FlowTracker.Tracing;
+namespace FlowTracker;
 
 /// <summary>
 /// Records spans: Go's <c>flowtracker.StartSpan</c> and <c>AddTag</c> in .NET idiom, on
