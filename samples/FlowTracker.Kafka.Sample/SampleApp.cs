@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Hosting;
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Sample;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Config = Akka.Configuration.Config;
 using Akka.Event;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Actors;
+using FlowTracker.Kafka.Actors.Exporter;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;

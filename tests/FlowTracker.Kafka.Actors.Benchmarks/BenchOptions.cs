@@ -1,4 +1,3 @@
-using FlowTracker.Kafka.Actors.Settings;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;

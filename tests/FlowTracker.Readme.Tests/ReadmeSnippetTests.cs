@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace FlowTracker.Readme.Tests;
 
 /// <summary>
-/// Every C# block of the README is code of this project (Snippets/), which the build compiles: a block's
+/// Every C# block of the README, and of each package's README (src/*/README.md, shown on the package page), is code of this project (Snippets/), which the build compiles: a block's
 /// <c>using</c> lines are among its file's, and the rest of its lines stand in that file in the same order,
 /// indentation aside. So the README cannot drift from the API, and no snippet file is left without its block.
 /// </summary>
@@ -16,7 +16,8 @@ public sealed partial class ReadmeSnippetTests
     [Fact]
     public void Readme_HasCSharpBlocks()
     {
-        Assert.True(ReadmeBlocks().Count >= 4, "the README's C# blocks were not found");
+        Assert.True(ReadmeBlocks().Count(b => b.Readme == "README.md") >= 4, "the README's C# blocks were not found");
+        Assert.True(ReadmeBlocks().Count(b => b.Readme != "README.md") >= 3, "the package READMEs' C# blocks were not found");
     }
 
     [Theory]
@@ -27,7 +28,7 @@ public sealed partial class ReadmeSnippetTests
 
         var home = SnippetFiles().Where(f => Contains(f.Lines, block)).Select(f => Path.GetFileName(f.Path)).ToList();
 
-        Assert.True(home.Count == 1, $"README C# block {index + 1} (starting \"{block.Body.FirstOrDefault()}\") is in {home.Count} snippet file(s) of tests/FlowTracker.Readme.Tests/Snippets; it must be in exactly one.");
+        Assert.True(home.Count == 1, $"{block.Readme} C# block (starting \"{block.Body.FirstOrDefault()}\") is in {home.Count} snippet file(s) of tests/FlowTracker.Readme.Tests/Snippets; it must be in exactly one.");
     }
 
     [Fact]
@@ -57,7 +58,11 @@ public sealed partial class ReadmeSnippetTests
     }
 
     private static List<Block> ReadmeBlocks() =>
-        [.. CSharpBlock().Matches(File.ReadAllText(Path.Combine(Root, "README.md"))).Select(m => Block.Of(m.Groups[1].Value))];
+        [.. Readmes().SelectMany(readme => CSharpBlock().Matches(File.ReadAllText(Path.Combine(Root, readme))).Select(m => Block.Of(readme, m.Groups[1].Value)))];
+
+    private static IEnumerable<string> Readmes() =>
+        new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(Root, "src"), "README.md", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Root, p)).Order(StringComparer.Ordinal));
 
     private static List<(string Path, List<string> Lines)> SnippetFiles() =>
         [.. Directory.GetFiles(Path.Combine(Root, "tests", "FlowTracker.Readme.Tests", "Snippets"), "*.cs")
@@ -80,14 +85,14 @@ public sealed partial class ReadmeSnippetTests
     private static partial Regex CSharpBlock();
 
     /// <summary>A README block: its using lines, and its other non-blank lines, trimmed.</summary>
-    private sealed record Block(List<string> Usings, List<string> Body)
+    private sealed record Block(string Readme, List<string> Usings, List<string> Body)
     {
-        public static Block Of(string text)
+        public static Block Of(string readme, string text)
         {
             var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
             // A using directive (not a using statement: those have parentheses), with or without a comment after it.
             var usings = lines.Where(l => l.StartsWith("using ", StringComparison.Ordinal) && l.Contains(';', StringComparison.Ordinal) && !l.Contains('(', StringComparison.Ordinal)).ToList();
-            return new Block(usings, [.. lines.Where(l => !usings.Contains(l))]);
+            return new Block(readme, usings, [.. lines.Where(l => !usings.Contains(l))]);
         }
     }
 }

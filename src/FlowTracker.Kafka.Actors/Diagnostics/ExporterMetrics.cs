@@ -18,7 +18,7 @@ internal sealed class ExporterMetrics : IDisposable
     {
         _topic = new("messaging.destination.name", topic);
 
-        var meter = _meter = new Meter(FlowTrackerKafkaMetrics.MeterName, typeof(ExporterMetrics).Assembly.GetName().Version?.ToString());
+        var meter = _meter = new Meter(KafkaExporterMetrics.MeterName, typeof(ExporterMetrics).Assembly.GetName().Version?.ToString());
         meter.CreateObservableCounter("flowtracker.kafka.traces.exported", () => Measure(counters.Snapshot().Exported), "{trace}", "Traces handed to Export.");
         meter.CreateObservableCounter("flowtracker.kafka.traces.delivered", () => Measure(counters.Snapshot().Delivered), "{trace}", "Traces acknowledged by Kafka.");
         meter.CreateObservableCounter(

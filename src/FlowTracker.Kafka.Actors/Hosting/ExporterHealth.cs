@@ -1,4 +1,3 @@
-using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

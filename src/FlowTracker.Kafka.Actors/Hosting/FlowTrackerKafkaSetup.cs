@@ -1,6 +1,5 @@
 using Akka.Actor.Setup;
 using Akka.Configuration;
-using FlowTracker.Kafka.Actors.Settings;
 
 namespace FlowTracker.Kafka.Actors.Hosting;
 

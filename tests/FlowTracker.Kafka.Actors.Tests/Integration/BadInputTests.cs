@@ -4,9 +4,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Actors;
-using FlowTracker.Kafka.Actors.Diagnostics;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
 

@@ -1,6 +1,4 @@
 using Akka.TestKit.Xunit2;
-using FlowTracker.Kafka.Actors.Diagnostics;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
 

@@ -2,9 +2,6 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Actors;
-using FlowTracker.Kafka.Actors.Diagnostics;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;

@@ -1,5 +1,4 @@
 using Akka.TestKit.Xunit2;
-using FlowTracker.Kafka.Actors.Diagnostics;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
 

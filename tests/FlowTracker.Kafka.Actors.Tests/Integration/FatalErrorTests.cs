@@ -3,9 +3,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Actors;
-using FlowTracker.Kafka.Actors.Settings;
-using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;

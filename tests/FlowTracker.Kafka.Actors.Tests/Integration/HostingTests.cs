@@ -2,8 +2,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.TestKit.Xunit2;
-using FlowTracker.Kafka.Actors.Actors;
-using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
@@ -76,7 +74,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         // What UseFlowTracker() does: the tracer, and with it every ITraceExporter, is resolved before Run().
         var exporter = (KafkaTraceExporter)host.Services.GetRequiredService<ITraceExporter>();
         await host.StartAsync().WaitAsync(Patience);
-        var registered = host.Services.GetRequiredService<IRequiredActor<FlowTrackerKafkaExporter>>().ActorRef;
+        var registered = host.Services.GetRequiredService<IRequiredActor<KafkaExporterActorKey>>().ActorRef;
         exporter.ExportCheckouts("early", 10);
         await host.StopAsync().WaitAsync(Patience);
 
@@ -91,7 +89,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         using var host = await StartHostAsync(builder => builder.WithFlowTrackerKafkaExporter(ExporterOptions.For(fixture.Cluster.BootstrapServers, topic)));
 
         host.Services.GetRequiredService<ITraceExporter>().ExportCheckouts("options", 10);
-        var actor = host.Services.GetRequiredService<IRequiredActor<FlowTrackerKafkaExporter>>().ActorRef;
+        var actor = host.Services.GetRequiredService<IRequiredActor<KafkaExporterActorKey>>().ActorRef;
         await AwaitAssertAsync(async () =>
             Assert.Equal(10, (await actor.Ask<ExporterStats>(GetExporterStats.Instance, Patience)).Delivered), Patience);
         await host.StopAsync().WaitAsync(Patience);
@@ -132,7 +130,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         cluster.SetAllBrokersDown();
         exporter.ExportCheckouts("waiting", 5);
         await AwaitAssertAsync(async () => Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync()).Status), Patience);
-        var degraded = (await health.CheckHealthAsync()).Entries[AkkaConfigurationBuilderExtensions.HealthCheckName];
+        var degraded = (await health.CheckHealthAsync()).Entries[FlowTrackerKafkaHostingExtensions.HealthCheckName];
 
         cluster.SetAllBrokersUp();
         await AwaitAssertAsync(async () => Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status), Patience);

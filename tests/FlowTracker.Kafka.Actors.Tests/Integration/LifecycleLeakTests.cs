@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.TestKit.Xunit2;
-using FlowTracker.Kafka.Actors.Diagnostics;
 using Xunit.Abstractions;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
@@ -43,7 +42,7 @@ public sealed class LifecycleLeakTests(KafkaClusterFixture fixture, ITestOutputH
     [Fact]
     public async Task HundredStartStopCycles_EndWhereTenDid()
     {
-        using var meters = new LiveMeters(FlowTrackerKafkaMetrics.MeterName);
+        using var meters = new LiveMeters(KafkaExporterMetrics.MeterName);
         var clock = Stopwatch.StartNew();
 
         await CyclesAsync(0, WarmUp, meters);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Akka.TestKit.Xunit2;
-using FlowTracker.Kafka.Actors.Diagnostics;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
 
@@ -90,7 +89,7 @@ public sealed class MetricsTests(KafkaClusterFixture fixture) : TestKit
     {
         InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == FlowTrackerKafkaMetrics.MeterName)
+            if (instrument.Meter.Name == KafkaExporterMetrics.MeterName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

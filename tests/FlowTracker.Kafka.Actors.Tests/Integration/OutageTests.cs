@@ -1,6 +1,5 @@
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
 

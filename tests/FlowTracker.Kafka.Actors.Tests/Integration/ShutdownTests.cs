@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
-using FlowTracker.Kafka.Actors.Diagnostics;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
 using Microsoft.Extensions.Hosting;

@@ -5,8 +5,6 @@ using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Diagnostics;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;

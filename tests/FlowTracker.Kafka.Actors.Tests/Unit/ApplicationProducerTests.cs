@@ -1,6 +1,5 @@
 using Akka.Configuration;
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;

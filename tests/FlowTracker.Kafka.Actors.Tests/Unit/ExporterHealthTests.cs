@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Hosting;
 using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

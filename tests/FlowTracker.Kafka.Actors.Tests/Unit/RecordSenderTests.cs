@@ -159,7 +159,7 @@ public sealed class RecordSenderTests : IDisposable
 
         Assert.True(kafka.Completed);
         AssertAll(kafka, RecordOutcomeKind.Abandoned);
-        Assert.Equal(4, kafka.Counters.Snapshot().DroppedByReason[Diagnostics.DropReason.Shutdown]);
+        Assert.Equal(4, kafka.Counters.Snapshot().DroppedByReason[DropReason.Shutdown]);
     }
 
     [Fact]

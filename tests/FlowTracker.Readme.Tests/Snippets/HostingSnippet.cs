@@ -1,7 +1,8 @@
 // README, "Exporting to Kafka with Akka.Hosting".
-using Akka.Actor;     // GetFlowTrackerKafkaExporter
-using Akka.Hosting;   // AddAkka, WithFlowTrackerKafkaExporter
-using FlowTracker;    // ITraceExporter
+using Akka.Actor;                        // ActorSystem
+using Akka.Hosting;                      // AddAkka
+using FlowTracker;                       // ITraceExporter
+using FlowTracker.Kafka.Actors.Hosting;  // WithFlowTrackerKafkaExporter, GetFlowTrackerKafkaExporter
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

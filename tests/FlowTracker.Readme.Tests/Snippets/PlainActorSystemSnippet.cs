@@ -1,7 +1,6 @@
 // README, "Exporting to Kafka (plain ActorSystem)".
 using FlowTracker;
 using FlowTracker.Kafka.Actors;
-using FlowTracker.Kafka.Actors.Settings;
 using Akka.Actor;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;

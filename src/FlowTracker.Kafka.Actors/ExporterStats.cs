@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace FlowTracker.Kafka.Actors.Diagnostics;
+namespace FlowTracker.Kafka.Actors;
 
 /// <summary>
 /// The exporter's accounting at one moment. Every trace handed to <c>Export</c> is in exactly one

@@ -1,8 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
-using FlowTracker.Kafka.Actors.Diagnostics;
 
-namespace FlowTracker.Kafka.Actors.Actors;
+namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// Accounts traces that never reached the exporter actor: those still in its mailbox when it stopped

@@ -6,7 +6,7 @@ using Akka.Actor;
 using Akka.Event;
 using FlowTracker.Kafka.Actors.Settings;
 
-namespace FlowTracker.Kafka.Actors.Actors;
+namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// Registers the exporter's CoordinatedShutdown task and makes its phase long enough for the flush.

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Settings;
 
-namespace FlowTracker.Kafka.Actors.Settings;
+namespace FlowTracker.Kafka.Actors;
 
 /// <summary>
 /// What the Kafka exporter needs: a topic and EITHER a producer configuration (the exporter creates,

@@ -5,7 +5,7 @@ using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Stages;
 
-namespace FlowTracker.Kafka.Actors.Actors;
+namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// What outlives one incarnation of the exporter actor: the running stream, the records a failed stream

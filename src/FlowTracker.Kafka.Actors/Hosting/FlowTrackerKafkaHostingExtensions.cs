@@ -1,12 +1,15 @@
 using Akka.Actor;
-using FlowTracker.Kafka.Actors.Hosting;
+using Akka.Hosting;
 using FlowTracker.Kafka.Actors.Settings;
 using Microsoft.Extensions.Configuration;
 
-namespace Akka.Hosting;
+namespace FlowTracker.Kafka.Actors.Hosting;
 
-/// <summary>Adds FlowTracker's Kafka exporter to an Akka.Hosting actor system.</summary>
-public static class AkkaConfigurationBuilderExtensions
+/// <summary>
+/// Adds FlowTracker's Kafka exporter to an Akka.Hosting actor system (<c>WithFlowTrackerKafkaExporter</c>) and reaches
+/// it from the system (<c>GetFlowTrackerKafkaExporter</c>), as Akka.Cluster.Hosting's <c>AkkaClusterHostingExtensions</c> do.
+/// </summary>
+public static class FlowTrackerKafkaHostingExtensions
 {
     /// <summary>
     /// The name of the exporter's health check (tags <c>flowtracker</c>, <c>kafka</c>, and Akka.Hosting's <c>akka.net</c>):
@@ -67,8 +70,8 @@ public static class AkkaConfigurationBuilderExtensions
     /// Akka.Hosting plugin does). An application's producer (<see cref="KafkaExporterOptions.UseProducer{TKey, TValue}"/>)
     /// is used as is and keeps its own configuration: a producer property in the application's configuration next to it is an
     /// error naming both; one from an environment variable is ignored with a warning naming both.
-    /// The actor is registered under <see cref="FlowTrackerKafkaExporter"/>; get the <c>ITraceExporter</c> with
-    /// <see cref="ActorSystemExporterExtensions.GetFlowTrackerKafkaExporter"/>.
+    /// The actor is registered under <see cref="KafkaExporterActorKey"/>; get the <c>ITraceExporter</c> with
+    /// <see cref="GetFlowTrackerKafkaExporter"/>.
     /// </summary>
     /// <remarks>Invalid settings fail the actor system's start with a message naming the key as it was written and the value.</remarks>
     public static AkkaConfigurationBuilder WithFlowTrackerKafkaExporter(this AkkaConfigurationBuilder builder, KafkaExporterOptions options)
@@ -78,11 +81,23 @@ public static class AkkaConfigurationBuilderExtensions
         return builder.Add(new FlowTrackerKafkaSetup(options));
     }
 
+    /// <summary>
+    /// The exporter <c>WithFlowTrackerKafkaExporter</c> added to this system (started now if Akka.Hosting has not
+    /// started it yet, so it can be resolved while the application is built). Hand it to FlowTracker with
+    /// one line: <c>services.AddSingleton&lt;ITraceExporter&gt;(sp =&gt; sp.GetRequiredService&lt;ActorSystem&gt;().GetFlowTrackerKafkaExporter());</c>
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No exporter was added to this system.</exception>
+    public static KafkaTraceExporter GetFlowTrackerKafkaExporter(this ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return HostedExporters.GetOrStart(system);
+    }
+
     private static AkkaConfigurationBuilder Add(this AkkaConfigurationBuilder builder, FlowTrackerKafkaSetup setup)
     {
         builder.AddHocon(KafkaExporterHocon.Reference, HoconAddMode.Append);
         builder.AddSetup(setup);
-        builder.WithActors((system, registry) => registry.Register<FlowTrackerKafkaExporter>(HostedExporters.GetOrStart(system).Actor!));
+        builder.WithActors((system, registry) => registry.Register<KafkaExporterActorKey>(HostedExporters.GetOrStart(system).Actor!));
         builder.WithHealthCheck(
             HealthCheckName,
             (system, _, _) =>

@@ -1,8 +1,8 @@
-namespace FlowTracker.Kafka.Actors.Diagnostics;
+namespace FlowTracker.Kafka.Actors;
 
 /// <summary>
 /// The exporter's <see cref="System.Diagnostics.Metrics.Meter"/>: add <see cref="MeterName"/> to OpenTelemetry
-/// (<c>.WithMetrics(m =&gt; m.AddMeter(FlowTrackerKafkaMetrics.MeterName))</c>) or any <c>MeterListener</c>.
+/// (<c>.WithMetrics(m =&gt; m.AddMeter(KafkaExporterMetrics.MeterName))</c>) or any <c>MeterListener</c>.
 /// Every instrument carries the tag <c>messaging.destination.name</c> (the topic).
 /// </summary>
 /// <remarks>
@@ -12,7 +12,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// <c>flowtracker.kafka.records.in_flight</c> (handed to librdkafka, not yet reported); histogram
 /// <c>flowtracker.kafka.delivery.duration</c> (ms from <c>Export</c> to Kafka's acknowledgement).
 /// </remarks>
-public static class FlowTrackerKafkaMetrics
+public static class KafkaExporterMetrics
 {
     /// <summary>The meter's name: <c>FlowTracker.Kafka.Actors</c>.</summary>
     public const string MeterName = "FlowTracker.Kafka.Actors";

@@ -3,7 +3,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using FlowTracker.Kafka.Actors.Stages;
 
-namespace FlowTracker.Kafka.Actors.Actors;
+namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// One run of the exporter's stream: the bounded buffer the actor offers records to, feeding the

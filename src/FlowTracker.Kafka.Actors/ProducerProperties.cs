@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 
-namespace FlowTracker.Kafka.Actors.Settings;
+namespace FlowTracker.Kafka.Actors;
 
 /// <summary>
 /// librdkafka properties by name (<c>bootstrap.servers</c>, <c>linger.ms</c>), the type of

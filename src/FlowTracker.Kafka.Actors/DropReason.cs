@@ -1,4 +1,4 @@
-namespace FlowTracker.Kafka.Actors.Diagnostics;
+namespace FlowTracker.Kafka.Actors;
 
 /// <summary>Why a trace was dropped before it was sent to Kafka.</summary>
 public enum DropReason

@@ -5,7 +5,7 @@ using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Settings;
 using FlowTracker.Kafka.Actors.Stages;
 
-namespace FlowTracker.Kafka.Actors.Actors;
+namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// The exporter's actor: validates and encodes each trace, keeps the byte budget, and offers the record to
