@@ -17,7 +17,7 @@ public sealed class DemoTests
         var text = output.ToString();
         Assert.True(code == 0, text);
         Assert.Contains("started an embedded Kafka cluster", text, StringComparison.Ordinal);
-        Assert.Equal(3, CountOf(text, "  GET /api/checkout  http.status_code=200"));
+        Assert.Equal(3, CountOf(text, $"  {"GET /api/checkout  http.response.status_code=200",-50} |"));
         Assert.Equal(3, CountOf(text, "     └─ Calculate Weight"));
         Assert.Contains("├─ Process Payment  currency=USD", text, StringComparison.Ordinal);
         Assert.Contains("Read back 3 of 3 trace(s) from topic microservice-traces.", text, StringComparison.Ordinal);
