@@ -10,13 +10,26 @@ namespace FlowTracker.Kafka.Sample;
 /// <summary>The sample: an ASP.NET Core app whose request traces go to Kafka through the actor-based exporter.</summary>
 public static class SampleApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    /// <returns>The exit code: 0 done, 1 the demo lost a trace, 2 a wrong switch (said on <paramref name="errors"/>).</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (SampleOptions.Parse(args) is not { } options)
+        ArgumentNullException.ThrowIfNull(errors);
+        if (!SampleOptions.TryParse(args, out var options, out var error))
+        {
+            return Refuse(errors, error);
+        }
+
+        if (options.Help)
         {
             output.WriteLine(SampleOptions.Usage);
-            return 2;
+            return 0;
+        }
+
+        if (options.Tail && !SampleKafka.NamesACluster)
+        {
+            // Checked before an embedded cluster is started for nothing.
+            return Refuse(errors, "--tail watches a real cluster's topic: set FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS (and FLOWTRACKER_KAFKA_TOPIC).");
         }
 
         await using var kafka = SampleKafka.Connect(output);
@@ -74,9 +87,16 @@ public static class SampleApp
         return traces.Count == requests && stats.Delivered == requests && stats.IsConsistent ? 0 : 1;
     }
 
+    private static int Refuse(TextWriter errors, string error)
+    {
+        errors.WriteLine($"error: {error}");
+        errors.WriteLine("Run with --help to see the switches.");
+        return 2;
+    }
+
     private static WebApplication Build(SampleOptions options, SampleKafka kafka, IProducer<string, string>? ownProducer, TraceIdCollector traceIds)
     {
-        var builder = WebApplication.CreateSlimBuilder(options.WebArgs);
+        var builder = WebApplication.CreateSlimBuilder([.. options.WebArgs]);
         if (options.Demo is not null && string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             // A demo talks to itself: any free port will do.

@@ -21,10 +21,16 @@ public sealed class SampleKafka : IAsyncDisposable
 
     public bool IsEmbedded => _embedded is not null;
 
+    /// <summary>Whether the environment names a real cluster (<c>FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS</c>).</summary>
+    public static bool NamesACluster => ConfiguredServers is not null;
+
+    private static string? ConfiguredServers =>
+        Environment.GetEnvironmentVariable("FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS") is { Length: > 0 } servers ? servers : null;
+
     public static SampleKafka Connect(TextWriter output)
     {
         var topic = Environment.GetEnvironmentVariable("FLOWTRACKER_KAFKA_TOPIC") is { Length: > 0 } named ? named : DefaultTopic;
-        if (Environment.GetEnvironmentVariable("FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS") is { Length: > 0 } servers)
+        if (ConfiguredServers is { } servers)
         {
             output.WriteLine($"Kafka: {servers}, topic {topic}.");
             return new SampleKafka(servers, topic, embedded: null);

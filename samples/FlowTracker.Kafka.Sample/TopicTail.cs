@@ -9,11 +9,6 @@ public static class TopicTail
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(output);
-        if (kafka.IsEmbedded)
-        {
-            output.WriteLine("--tail watches a real cluster: set FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS (and FLOWTRACKER_KAFKA_TOPIC).");
-            return Task.FromResult(2);
-        }
 
         // Consume() blocks: a thread of its own, stopped by Ctrl+C.
         return Task.Factory.StartNew(() => Tail(kafka, fromBeginning, output, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

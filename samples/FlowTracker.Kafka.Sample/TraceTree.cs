@@ -8,7 +8,7 @@ namespace FlowTracker.Kafka.Sample;
 /// </summary>
 public static class TraceTree
 {
-    private const int NameWidth = 46;
+    private const int NameWidth = 50;
     private const int BarWidth = 40;
 
     public static string Render(Trace trace)
@@ -21,7 +21,7 @@ public static class TraceTree
         var start = roots.Count == 0 ? default : roots.Min(s => s.StartTime);
         var end = trace.Spans.Count == 0 ? start : trace.Spans.Max(s => s.EndTime);
         var total = Math.Max((end - start).TotalMilliseconds, 1);
-        text.AppendLine($"trace {trace.TraceId} · {trace.Spans.Count} spans · {(end - start).TotalMilliseconds:0} ms");
+        text.AppendLine($"trace {trace.TraceId} · {trace.Spans.Count} spans · {Milliseconds(DurationMs(roots, start, end))}");
         foreach (var root in roots)
         {
             Draw(root, indent: string.Empty, branch: string.Empty, isRoot: true);
@@ -31,9 +31,8 @@ public static class TraceTree
 
         void Draw(Span span, string indent, string branch, bool isRoot)
         {
-            var tags = span.Tags is { Count: > 0 } t ? "  " + string.Join(" ", t.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            var label = Fit(indent + branch + span.Name + tags, NameWidth);
-            text.AppendLine($"  {label} |{Bar(span)}| {span.DurationMs,5} ms");
+            var label = Fit(indent + branch + span.Name + TagsOf(span), NameWidth);
+            text.AppendLine($"  {label} |{Bar(span)}| {Milliseconds(span.DurationMs),8}");
             var children = byParent[span.SpanId].OrderBy(s => s.StartTime).ToList();
             var childIndent = isRoot ? string.Empty : indent + (branch == "└─ " ? "   " : "│  ");
             for (var i = 0; i < children.Count; i++)
@@ -50,6 +49,23 @@ public static class TraceTree
             length = Math.Clamp(Math.Max(length, 1), 1, BarWidth - from);
             return new string(' ', from) + new string('█', length) + new string(' ', BarWidth - from - length);
         }
+    }
+
+    // The trace lasted as long as its root when one root covers it (always so for the tracer's traces): the
+    // header then says the root's own duration_ms, so the two lines cannot disagree, whatever the clocks did.
+    // Otherwise the whole extent, truncated to whole milliseconds as duration_ms is.
+    private static long DurationMs(List<Span> roots, DateTimeOffset start, DateTimeOffset end) =>
+        roots is [var root] && root.EndTime >= end ? root.DurationMs : (long)(end - start).TotalMilliseconds;
+
+    // Every duration drawn, the header's and each row's, is written by this one function.
+    private static string Milliseconds(long milliseconds) => $"{milliseconds} ms";
+
+    // The middleware's method, route and path tags repeat the root's name: drawn once is enough.
+    private static string TagsOf(Span span)
+    {
+        var words = span.Name.Split(' ');
+        var tags = span.Tags?.Where(t => !words.Contains(t.Value)).Select(t => $"{t.Key}={t.Value}").ToList();
+        return tags is { Count: > 0 } ? "  " + string.Join(" ", tags) : string.Empty;
     }
 
     private static string Fit(string text, int width) =>

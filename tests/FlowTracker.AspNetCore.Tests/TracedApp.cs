@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,7 +21,16 @@ internal sealed class TracedApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TracedApp> StartAsync(Action<WebApplication> map, params ITraceExporter[] exporters)
+    /// <summary>Whether the code reading it runs inside a FlowTracker request span: what a handler sees when its request is traced.</summary>
+    public static bool RequestIsTraced => Activity.Current?.Source.Name == Flow.SourceName;
+
+    public static Task<TracedApp> StartAsync(Action<WebApplication> map, params ITraceExporter[] exporters) =>
+        StartAsync(map, configure: null, exporters);
+
+    /// <param name="map">Adds what follows FlowTracker in the pipeline: middleware, endpoints.</param>
+    /// <param name="configure">Passed to <c>UseFlowTracker</c>.</param>
+    /// <param name="exporters">Registered as the tracer's exporters.</param>
+    public static async Task<TracedApp> StartAsync(Action<WebApplication> map, Action<FlowTrackerAspNetCoreOptions>? configure, params ITraceExporter[] exporters)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -32,7 +42,7 @@ internal sealed class TracedApp : IAsyncDisposable
 
         builder.Services.AddFlowTracker();
         var app = builder.Build();
-        app.UseFlowTracker();
+        app.UseFlowTracker(configure);
         map(app);
         await app.StartAsync();
 

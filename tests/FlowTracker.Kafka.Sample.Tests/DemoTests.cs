@@ -12,12 +12,12 @@ public sealed class DemoTests
     {
         using var output = new StringWriter();
 
-        var code = await SampleApp.RunAsync(["--demo", "3", "--latency-ms", "4"], output);
+        var code = await SampleApp.RunAsync(["--demo", "3", "--latency-ms", "4"], output, output);
 
         var text = output.ToString();
         Assert.True(code == 0, text);
         Assert.Contains("started an embedded Kafka cluster", text, StringComparison.Ordinal);
-        Assert.Equal(3, CountOf(text, "  GET /api/checkout  http.status_code=200"));
+        Assert.Equal(3, CountOf(text, $"  {"GET /api/checkout  http.response.status_code=200",-50} |"));
         Assert.Equal(3, CountOf(text, "     └─ Calculate Weight"));
         Assert.Contains("├─ Process Payment  currency=USD", text, StringComparison.Ordinal);
         Assert.Contains("Read back 3 of 3 trace(s) from topic microservice-traces.", text, StringComparison.Ordinal);
@@ -29,25 +29,39 @@ public sealed class DemoTests
     {
         using var output = new StringWriter();
 
-        var code = await SampleApp.RunAsync(["--demo", "2", "--latency-ms", "0", "--own-producer"], output);
+        var code = await SampleApp.RunAsync(["--demo", "2", "--latency-ms", "0", "--own-producer"], output, output);
 
         Assert.True(code == 0, output.ToString());
         Assert.Contains("exported=2 delivered=2 dropped=0 failed=0 pending=0", output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("--demo")]
-    [InlineData("--demo", "zero")]
-    [InlineData("--demo", "2", "--tail")]
-    [InlineData("--help")]
-    public async Task NonsenseSwitches_PrintUsage_AndExitWith2(params string[] args)
+    [InlineData("error: --demo 0: ", "--demo", "0")]
+    [InlineData("error: --bogus is not a switch", "--bogus")]
+    [InlineData("error: --demo and --tail ", "--demo", "2", "--tail")]
+    public async Task WrongSwitch_NamedOnStandardError_ExitCode2_NothingStarted(string expected, params string[] args)
     {
         using var output = new StringWriter();
+        using var errors = new StringWriter();
 
-        var code = await SampleApp.RunAsync(args, output);
+        var code = await SampleApp.RunAsync(args, output, errors);
 
         Assert.Equal(2, code);
-        Assert.Contains("--demo N", output.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith(expected, errors.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
+    [Fact]
+    public async Task Help_PrintsTheSwitchesOnStandardOutput_ExitCode0()
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var code = await SampleApp.RunAsync(["--help"], output, errors);
+
+        Assert.Equal(0, code);
+        Assert.Equal(SampleOptions.Usage + Environment.NewLine, output.ToString());
+        Assert.Empty(errors.ToString());
     }
 
     private static int CountOf(string text, string line) =>
