@@ -92,8 +92,8 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
                 : ProducerLease.Borrowed(settings.Producer!);
-            var sink = new ProducerSink(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
-            var stream = ExporterStream.Run(settings.MaxBufferedTraces, sink, _materializer);
+            var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
+            var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
             foreach (var record in _carryOver)
             {
                 Offer(stream, record);
@@ -211,7 +211,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var leftovers = stream.TakeBuffered();
             if (completion.IsCompletedSuccessfully)
             {
-                // Completed at the flush deadline before the sink pulled these: never sent.
+                // Completed at the flush deadline before the stage pulled these: never sent.
                 foreach (var record in leftovers)
                 {
                     exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
@@ -220,9 +220,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             else
             {
                 failure = completion.Exception?.GetBaseException() ?? new InvalidOperationException("The exporter's stream ended without a result.");
-                if (failure is ProducerSinkFailure sinkFailure)
+                if (failure is ProducerStageFailure stageFailure)
                 {
-                    _carryOver.AddRange(sinkFailure.Unsettled);
+                    _carryOver.AddRange(stageFailure.Unsettled);
                 }
 
                 _carryOver.AddRange(leftovers);

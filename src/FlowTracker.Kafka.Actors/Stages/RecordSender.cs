@@ -496,7 +496,7 @@ internal sealed class RecordSender
         _backlog.Clear();
         _ledger.InFlight(0);
         End();
-        _host.Fail(new ProducerSinkFailure(cause, unsettled));
+        _host.Fail(new ProducerStageFailure(cause, unsettled));
     }
 
     /// <summary>Counts every unsettled record as dropped (Shutdown): its outcome was unknown when the sender stopped.</summary>

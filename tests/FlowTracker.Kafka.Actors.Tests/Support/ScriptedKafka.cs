@@ -65,7 +65,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public TimeSpan? DeadlineDue { get; private set; }
 
-    public ProducerSinkFailure? Failure { get; private set; }
+    public ProducerStageFailure? Failure { get; private set; }
 
     public bool Completed { get; private set; }
 
@@ -242,7 +242,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public void ScheduleDeadline(TimeSpan delay) => DeadlineDue ??= delay;
 
-    public void Fail(ProducerSinkFailure failure) => Failure = failure;
+    public void Fail(ProducerStageFailure failure) => Failure = failure;
 
     public void Complete() => Completed = true;
 
