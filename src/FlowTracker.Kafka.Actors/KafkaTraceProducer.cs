@@ -90,7 +90,7 @@ public static class KafkaTraceProducer
     private static OutgoingRecord Encode(Trace trace, KafkaExporterSettings settings, ExporterCounters counters, ILoggingAdapter log)
     {
         counters.TryAccept(long.MaxValue);
-        if (TraceEncoder.Encode(trace, settings.MaxMessageBytes, out var reason, out var error) is not { } record)
+        if (RecordEncoder.Encode(trace, settings.MaxMessageBytes, out var reason, out var error) is not { } record)
         {
             counters.Dropped(reason);
             if (error is not null)
@@ -98,7 +98,7 @@ public static class KafkaTraceProducer
                 log.Warning("FlowTracker Kafka producer could not serialize a trace: {0}", error);
             }
 
-            return OutgoingRecord.Refusal(TraceEncoder.IdOf(trace), reason);
+            return OutgoingRecord.Refusal(RecordEncoder.IdOf(trace), reason);
         }
 
         // Bounded by the stage (it stops pulling at MaxBufferedBytes), so reserving cannot be refused here.

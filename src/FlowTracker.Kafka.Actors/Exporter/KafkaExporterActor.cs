@@ -103,7 +103,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        if (TraceEncoder.Encode(trace, _settings.MaxMessageBytes, out var reason, out var error) is not { } record)
+        if (RecordEncoder.Encode(trace, _settings.MaxMessageBytes, out var reason, out var error) is not { } record)
         {
             _counters.Dropped(reason);
             if (error is not null)

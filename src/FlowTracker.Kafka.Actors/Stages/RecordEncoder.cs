@@ -6,7 +6,7 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// A trace as a record, for the exporter actor and the public stream alike: what makes a trace invalid, too
 /// large or impossible to serialize is decided here once, so both count the same drop for the same trace.
 /// </summary>
-internal static class TraceEncoder
+internal static class RecordEncoder
 {
     /// <summary>
     /// The record for <paramref name="trace"/>, or <see langword="null"/> with the reason it is dropped. Never
