@@ -31,7 +31,7 @@ internal static class SettingsDescription
         return string.Create(
             CultureInfo.InvariantCulture,
             $"topic={settings.Topic}, producer={producer}, max-buffered-traces={settings.MaxBufferedTraces}, max-buffered-bytes={settings.MaxBufferedBytes}, "
-            + $"max-message-bytes={settings.MaxMessageBytes}, flush-timeout={settings.FlushTimeout}, shutdown-phase={settings.ShutdownPhase}, "
+            + $"max-message-bytes={settings.MaxMessageBytes}, oversized-traces={settings.OversizedTraces.ToString().ToLowerInvariant()}, flush-timeout={settings.FlushTimeout}, shutdown-phase={settings.ShutdownPhase}, "
             + $"restart={{min-backoff={restart.Min}, max-backoff={restart.Max}, random-factor={restart.RandomFactor}, max-restarts={restart.MaxRestarts}, within={restart.Within}}}, "
             + $"dispatcher={settings.Dispatcher ?? "default"}, librdkafka={Confluent.Kafka.Library.VersionString}");
     }

@@ -135,7 +135,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
         }
 
-        exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+        _ledger!.Settle(record, RecordOutcome.Abandoned);
     }
 
     /// <summary>
@@ -214,7 +214,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
                 // Completed at the flush deadline before the stage pulled these: never sent.
                 foreach (var record in leftovers)
                 {
-                    exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+                    _ledger!.Settle(record, RecordOutcome.Abandoned);
                 }
             }
             else
@@ -279,7 +279,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         exporter.Counters.CloseIntake();
         foreach (var record in orphans)
         {
-            exporter.Counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+            _ledger!.Settle(record, RecordOutcome.Failure(ErrorCode.Local_Fatal));
         }
 
         // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
@@ -306,7 +306,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     {
         if (!stream.Buffer.Writer.TryWrite(record))
         {
-            exporter.Counters.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull, record.ReservedBytes);
+            _ledger!.Settle(record, RecordOutcome.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull));
         }
     }
 

@@ -18,8 +18,12 @@ internal interface ISenderHost
     /// <summary>The sender gave up: fail the stage with this cause (a <see cref="ProducerStageFailure"/>).</summary>
     void Fail(ProducerStageFailure failure);
 
-    /// <summary>A record got its final outcome (already in the ledger); called exactly once per record.</summary>
-    void Settled(OutgoingRecord record, RecordOutcome outcome);
+    /// <summary>
+    /// A record got its final outcome (already in the ledger); called exactly once per record.
+    /// <paramref name="traceOutcome"/> is its trace's outcome when this record settled its trace (a whole trace, or
+    /// the last part of a split one), otherwise null.
+    /// </summary>
+    void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome);
 
     /// <summary>Every record is settled (or abandoned at the deadline): complete the stage.</summary>
     void Complete();

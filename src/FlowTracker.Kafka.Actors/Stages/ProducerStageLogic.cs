@@ -88,23 +88,23 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
         var code = (failure.InnerException as KafkaProducerFatalException)?.Error.Code ?? ErrorCode.Local_Fatal;
         foreach (var record in failure.Unsettled)
         {
-            _stage.Ledger.Failed(code, record.ReservedBytes);
+            _stage.Ledger.Settle(record, RecordOutcome.Failure(code));
         }
 
         _failure = failure.InnerException ?? failure;
         FailStage(_failure);
     }
 
-    public void Settled(OutgoingRecord record, RecordOutcome outcome)
+    public void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome)
     {
         _heldBytes -= record.ReservedBytes;
-        if (_emitting)
+        if (_emitting && traceOutcome is { } trace)
         {
-            _outcomes.Enqueue(outcome.Kind switch
+            _outcomes.Enqueue(trace.Kind switch
             {
-                RecordOutcomeKind.Delivered => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Delivered, outcome.Partition, outcome.Offset),
-                RecordOutcomeKind.Failed => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Failed, error: outcome.Error),
-                _ => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Dropped, dropReason: DropReason.Shutdown),
+                RecordOutcomeKind.Delivered => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Delivered, trace.Partition, trace.Offset),
+                RecordOutcomeKind.Failed => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Failed, error: trace.Error),
+                _ => new TraceOutcome(TraceIdOf(record), TraceOutcomeStatus.Dropped, dropReason: trace.Reason),
             });
         }
     }

@@ -246,7 +246,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public void Complete() => Completed = true;
 
-    public void Settled(OutgoingRecord record, RecordOutcome outcome)
+    public void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome)
     {
         var key = System.Text.Encoding.UTF8.GetString(record.Key);
         if (!Outcomes.TryGetValue(key, out var outcomes))
