@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Unicode;
 
 namespace FlowTracker.Serialization;
@@ -20,6 +21,10 @@ internal static class GoString
 
     // Runs between specials are transcoded in one call; the search is vectorised.
     private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(Specials);
+
+    // What Go writes as is and UTF-8 has as one byte: printable ASCII and DEL, less " \ < > &.
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        " !#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f");
 
     // Longest escape: \u00xx or \u2028.
     private const int MaxEscapeLength = 6;
@@ -69,35 +74,48 @@ internal static class GoString
     /// <summary>The most bytes <see cref="Write"/> can write for a string of this many UTF-16 units.</summary>
     public static long MaxLength(int length) => ((long)length * MaxEscapeLength) + 2;
 
+    // Most strings of a trace are ASCII: a vectorised search for anything but plain printable ASCII,
+    // then a vectorised narrowing of the run before it; non-ASCII text is transcoded run by run.
     private static int WriteShort(ReadOnlySpan<char> rest, Span<byte> destination)
     {
         destination[0] = (byte)'"';
         var written = 1;
         while (true)
         {
-            var run = rest.IndexOfAny(NeedsEscape);
+            var run = rest.IndexOfAnyExcept(PlainAscii);
             if (run < 0)
             {
-                run = rest.Length;
-            }
-
-            if (run > 0)
-            {
-                // Room is reserved for the worst case and a run ends on a special or at the end,
-                // where a dangling high surrogate is lone: so this always completes.
-                Utf8.FromUtf16(rest[..run], destination[written..], out _, out var runBytes);
-                written += runBytes;
-                rest = rest[run..];
-            }
-
-            if (rest.IsEmpty)
-            {
+                Ascii.FromUtf16(rest, destination[written..], out var last);
+                written += last;
                 destination[written] = (byte)'"';
                 return written + 1;
             }
 
-            written += WriteEscape(rest[0], destination[written..]);
-            rest = rest[1..];
+            if (run > 0)
+            {
+                Ascii.FromUtf16(rest[..run], destination[written..], out var plain);
+                written += plain;
+                rest = rest[run..];
+            }
+
+            if (rest[0] < 0x80 || rest[0] is '\u2028' or '\u2029')
+            {
+                written += WriteEscape(rest[0], destination[written..]);
+                rest = rest[1..];
+                continue;
+            }
+
+            // Up to the next ASCII character or line separator. Room is reserved for the worst case,
+            // and a dangling high surrogate at the end is lone: so this always completes.
+            var end = 1;
+            while (end < rest.Length && rest[end] >= 0x80 && rest[end] is not ('\u2028' or '\u2029'))
+            {
+                end++;
+            }
+
+            Utf8.FromUtf16(rest[..end], destination[written..], out _, out var text);
+            written += text;
+            rest = rest[end..];
         }
     }
 

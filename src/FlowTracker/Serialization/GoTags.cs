@@ -1,16 +1,19 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace FlowTracker.Serialization;
 
 /// <summary>
 /// Writes tags as Go writes a <c>map[string]string</c>: keys in <see cref="GoKeyOrder"/>, whatever
 /// order the dictionary enumerates them in, and <c>""</c> for a <see langword="null"/> key or value.
-/// The entries are copied into a pooled array to be sorted, so nothing is allocated per call for a
-/// <see cref="Dictionary{TKey, TValue}"/> (what the tracer builds); another dictionary type costs
-/// its enumerator.
+/// The entries are copied to be sorted, onto the stack (up to 16) or into a pooled array, so nothing
+/// is allocated per call for a <see cref="Dictionary{TKey, TValue}"/> (what the tracer builds);
+/// another dictionary type costs its enumerator.
 /// </summary>
 internal static class GoTags
 {
+    private const int StackEntries = 16;
+
     /// <summary>
     /// Writes <paramref name="prefix"/> and the tags as an object, or nothing for no tags, as Go's
     /// <c>omitempty</c> does; returns whether anything was written.
@@ -22,6 +25,27 @@ internal static class GoTags
             return false;
         }
 
+        // A span's few tags are sorted on the stack; more, or another dictionary type, in a pooled array.
+        if (tags is Dictionary<string, string> { Count: <= StackEntries } small)
+        {
+            var stack = default(StackBuffer);
+            Span<KeyValuePair<string, string>> entries = stack;
+            var n = 0;
+            foreach (var entry in small)
+            {
+                entries[n++] = entry;
+            }
+
+            output.Write(prefix);
+            WriteSorted(ref output, entries[..n]);
+            return true;
+        }
+
+        return WritePooled(ref output, tags, prefix);
+    }
+
+    private static bool WritePooled(ref Utf8Output output, IReadOnlyDictionary<string, string> tags, ReadOnlySpan<byte> prefix)
+    {
         var pool = ArrayPool<KeyValuePair<string, string>>.Shared;
         var entries = pool.Rent(tags.Count);
         var count = 0;
@@ -59,7 +83,7 @@ internal static class GoTags
         }
     }
 
-    private static void WriteSorted(ref Utf8Output output, Span<KeyValuePair<string, string>> entries)
+    private static void WriteSorted(ref Utf8Output output, scoped Span<KeyValuePair<string, string>> entries)
     {
         if (!IsSorted(entries))
         {
@@ -109,5 +133,11 @@ internal static class GoTags
         }
 
         entries[count++] = entry;
+    }
+
+    [InlineArray(StackEntries)]
+    private struct StackBuffer
+    {
+        private KeyValuePair<string, string> _first;
     }
 }

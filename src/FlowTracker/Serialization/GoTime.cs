@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace FlowTracker.Serialization;
 
 /// <summary>
@@ -14,9 +12,15 @@ internal static class GoTime
     /// <summary>The longest quoted time: <c>"9999-12-31T23:59:59.9999999+14:00"</c>.</summary>
     public const int MaxQuotedLength = 35;
 
+    // "00" to "99": two digits are one lookup, not a division and a remainder each.
+    private static ReadOnlySpan<byte> Pairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
     /// <summary>Writes the time in quotes; <paramref name="destination"/> has room for <see cref="MaxQuotedLength"/> bytes.</summary>
     public static int WriteQuoted(DateTimeOffset value, Span<byte> destination)
     {
+        // One length check up front lets the constant indexes below go unchecked.
+        destination = destination[..MaxQuotedLength];
         var clock = value.Ticks;
         new DateTime(clock).Deconstruct(out int year, out int month, out int day);
         var ticksOfDay = clock % TimeSpan.TicksPerDay;
@@ -24,37 +28,33 @@ internal static class GoTime
         var fraction = (int)(ticksOfDay % TimeSpan.TicksPerSecond);
 
         destination[0] = (byte)'"';
-        Digits2(destination[1..], year / 100);
-        Digits2(destination[3..], year % 100);
+        Pair(destination, 1, year / 100);
+        Pair(destination, 3, year % 100);
         destination[5] = (byte)'-';
-        Digits2(destination[6..], month);
+        Pair(destination, 6, month);
         destination[8] = (byte)'-';
-        Digits2(destination[9..], day);
+        Pair(destination, 9, day);
         destination[11] = (byte)'T';
-        Digits2(destination[12..], seconds / 3600);
+        Pair(destination, 12, seconds / 3600);
         destination[14] = (byte)':';
-        Digits2(destination[15..], seconds / 60 % 60);
+        Pair(destination, 15, seconds / 60 % 60);
         destination[17] = (byte)':';
-        Digits2(destination[18..], seconds % 60);
+        Pair(destination, 18, seconds % 60);
         var written = 20;
 
         if (fraction != 0)
         {
-            var digits = 7;
-            while (fraction % 10 == 0)
+            // Seven digits, then the trailing zeros taken back, as Go trims them.
+            destination[20] = (byte)'.';
+            destination[21] = (byte)('0' + (fraction / 1_000_000));
+            Pair(destination, 22, fraction / 10_000 % 100);
+            Pair(destination, 24, fraction / 100 % 100);
+            Pair(destination, 26, fraction % 100);
+            written = 28;
+            while (destination[written - 1] == '0')
             {
-                fraction /= 10;
-                digits--;
+                written--;
             }
-
-            destination[written] = (byte)'.';
-            for (var i = digits; i > 0; i--)
-            {
-                destination[written + i] = (byte)('0' + (fraction % 10));
-                fraction /= 10;
-            }
-
-            written += digits + 1;
         }
 
         var offsetMinutes = (int)(value.Offset.Ticks / TimeSpan.TicksPerMinute);
@@ -66,9 +66,9 @@ internal static class GoTime
         {
             destination[written] = offsetMinutes < 0 ? (byte)'-' : (byte)'+';
             offsetMinutes = Math.Abs(offsetMinutes);
-            Digits2(destination[(written + 1)..], offsetMinutes / 60);
+            Pair(destination, written + 1, offsetMinutes / 60);
             destination[written + 3] = (byte)':';
-            Digits2(destination[(written + 4)..], offsetMinutes % 60);
+            Pair(destination, written + 4, offsetMinutes % 60);
             written += 6;
         }
 
@@ -76,10 +76,10 @@ internal static class GoTime
         return written;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Digits2(Span<byte> destination, int value)
+    private static void Pair(Span<byte> destination, int index, int value)
     {
-        destination[1] = (byte)('0' + (value % 10));
-        destination[0] = (byte)('0' + (value / 10));
+        var pairs = Pairs;
+        destination[index] = pairs[value * 2];
+        destination[index + 1] = pairs[(value * 2) + 1];
     }
 }
