@@ -23,6 +23,9 @@ internal sealed class ExporterCounters
     private long _pendingBytes;
     private long _restarts;
     private long _possibleDuplicates;
+    private long _splitTraces;
+    private long _splitParts;
+    private long _truncatedSpans;
     private string? _producerFailure;
     private long _inFlight;
     private DateTimeOffset? _brokersUnreachableSince;
@@ -209,6 +212,22 @@ internal sealed class ExporterCounters
         }
     }
 
+    /// <summary>A trace was encoded as <paramref name="parts"/> records (0: one whole record), after cutting <paramref name="truncatedSpans"/> spans' tags.</summary>
+    public void Encoded(int parts, int truncatedSpans)
+    {
+        if (parts == 0 && truncatedSpans == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _splitTraces += parts > 0 ? 1 : 0;
+            _splitParts += parts;
+            _truncatedSpans += truncatedSpans;
+        }
+    }
+
     public void Resent(int records)
     {
         lock (_gate)
@@ -240,6 +259,9 @@ internal sealed class ExporterCounters
             {
                 ProducerRestarts = _restarts,
                 PossibleDuplicates = _possibleDuplicates,
+                SplitTraces = _splitTraces,
+                SplitParts = _splitParts,
+                TruncatedSpans = _truncatedSpans,
                 ProducerFailure = _producerFailure,
                 BrokersUnreachable = _brokersUnreachableSince is not null,
                 LastProducerRestart = _lastRestart,
