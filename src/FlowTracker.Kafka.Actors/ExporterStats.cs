@@ -55,7 +55,8 @@ public sealed record ExporterStats(
         $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes) restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates}"
         + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"");
 
-    private static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
+    /// <summary>The non-zero counts as <c>key=count</c>, comma separated.</summary>
+    internal static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
         where TKey : notnull =>
         string.Join(", ", counts.Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
 }

@@ -230,7 +230,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             foreach (var warning in _settings.Warnings)
             {
-                system.Log.Warning("{0}", warning);
+                system.Log.Warning("{SettingsWarning}", warning);
             }
         }
     }
@@ -244,7 +244,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
         catch (TimeoutException)
         {
-            log.Warning("FlowTracker Kafka exporter: no final accounting within {0} of shutdown.", timeout);
+            log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
         }
     }
 }

@@ -295,10 +295,14 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             ShutdownFlush.Unregister(system, exporter);
         }
 
+        // UnreadAtStop: how many of the dropped traces were still waiting for the exporter actor when the stream ended.
         _log.Info(
-            "FlowTracker Kafka exporter stopped: {0}{1}",
-            stats,
-            unread == 0 ? string.Empty : $" ({unread} of the dropped trace(s) were still waiting for the exporter actor when the stream ended)");
+            "FlowTracker Kafka exporter stopped: exported={Exported} delivered={Delivered} dropped={Dropped} [{DroppedByReason}] failed={Failed} [{FailedByError}] "
+            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure}",
+            [
+                stats.Exported, stats.Delivered, stats.Dropped, ExporterStats.Format(stats.DroppedByReason), stats.Failed, ExporterStats.Format(stats.FailedByError),
+                stats.Pending, stats.ProducerRestarts, stats.PossibleDuplicates, unread, stats.ProducerFailure ?? "none",
+            ]);
         _final.TrySetResult(stats);
     }
 

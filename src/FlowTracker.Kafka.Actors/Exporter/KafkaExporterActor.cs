@@ -52,7 +52,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _exporter.Lifetime.EnsureStream();
         if (!_restarted)
         {
-            _log.Info("FlowTracker Kafka exporter started: {0}", SettingsDescription.Describe(_settings));
+            SettingsDescription.Write(_log, _settings);
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
 #pragma warning restore CA1031
         {
             _counters.Dropped(DropReason.SerializationError);
-            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}: {1}", ex.GetType().Name, MessageOf(ex));
+            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {ExceptionType}: {ExceptionMessage}", ex.GetType().Name, MessageOf(ex));
             return;
         }
 
