@@ -58,16 +58,17 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _producerErrors.Failed(error.Code, error.Reason);
     }
 
-    public void Failed(ErrorCode error, long reservedBytes)
+    public void Failed(ErrorCode error, OutgoingRecord record)
     {
         // librdkafka uses the broker's MsgSizeTooLarge for its own pre-send size check too.
         if (error == ErrorCode.MsgSizeTooLarge)
         {
-            counters.Dropped(DropReason.TooLarge, reservedBytes);
+            counters.Dropped(DropReason.TooLarge, record.ReservedBytes);
             return;
         }
 
-        counters.Failed(error, reservedBytes);
+        counters.Failed(error, record.ReservedBytes);
+        metrics.Failed(record.AcceptedAt, error);
         _errors.Failed(error);
     }
 

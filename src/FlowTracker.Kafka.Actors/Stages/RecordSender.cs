@@ -448,7 +448,7 @@ internal sealed class RecordSender
                 _ledger.Delivered(record);
                 break;
             case RecordOutcomeKind.Failed:
-                _ledger.Failed(outcome.Error, record.ReservedBytes);
+                _ledger.Failed(outcome.Error, record);
                 break;
             default:
                 _ledger.Abandoned(record.ReservedBytes);
