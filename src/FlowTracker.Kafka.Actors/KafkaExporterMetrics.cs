@@ -11,8 +11,9 @@ namespace FlowTracker.Kafka.Actors;
 /// histogram <c>messaging.client.operation.duration</c> (seconds, from the trace's acceptance to its delivery report).
 /// The exporter's own, under <c>flowtracker.kafka.*</c>: traces exported, delivered, dropped (tag
 /// <c>flowtracker.kafka.drop.reason</c>) and failed (tag <c>error.type</c>), records possibly duplicated, producer
-/// restarts, buffered traces and bytes, records in flight, skipped duration measurements. The README's Metrics
-/// section has the table.
+/// restarts, buffered traces and bytes, records in flight, skipped duration measurements; with
+/// <see cref="KafkaExporterOptions.StatisticsInterval"/>, librdkafka's statistics (<c>flowtracker.kafka.producer.queue.*</c>,
+/// <c>flowtracker.kafka.broker.*</c>). The README's Metrics section has the table.
 /// </remarks>
 public static class KafkaExporterMetrics
 {

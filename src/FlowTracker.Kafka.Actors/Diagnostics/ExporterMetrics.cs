@@ -19,8 +19,9 @@ internal sealed class ExporterMetrics : IDisposable
 
     /// <param name="counters">The accounting the counts are read from.</param>
     /// <param name="topic">The topic, the <c>messaging.destination.name</c> of every measurement.</param>
+    /// <param name="statistics">Whether librdkafka's statistics are published (<see cref="Statistics"/>).</param>
     /// <param name="durationCapacity">How many send durations may wait for slow listeners before more are skipped.</param>
-    public ExporterMetrics(ExporterCounters counters, string topic, int durationCapacity = DeliveryDurations.DefaultCapacity)
+    public ExporterMetrics(ExporterCounters counters, string topic, bool statistics = false, int durationCapacity = DeliveryDurations.DefaultCapacity)
     {
         _destination = new(DestinationName, topic);
         var snapshot = Snapshot = new CollectionSnapshot(counters.Snapshot);
@@ -59,7 +60,11 @@ internal sealed class ExporterMetrics : IDisposable
             () => Measure(_durations.Skipped),
             "{measurement}",
             "Send durations left out of messaging.client.operation.duration because the listeners had not taken the earlier ones yet.");
+        Statistics = statistics ? new LibrdkafkaStatistics(meter, _destination) : null;
     }
+
+    /// <summary>Where the owned producers' statistics reports go; null when they are off.</summary>
+    public LibrdkafkaStatistics? Statistics { get; }
 
     /// <summary>This exporter's meter (tests listen to it alone).</summary>
     public Meter Meter => _meter;

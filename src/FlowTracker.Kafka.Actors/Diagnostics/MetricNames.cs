@@ -21,10 +21,26 @@ internal static class MetricNames
     public const string ProducerRestarts = "flowtracker.kafka.producer.restarts";
     public const string SkippedMeasurements = "flowtracker.kafka.metrics.skipped_measurements";
 
+    // librdkafka's statistics (KafkaExporterOptions.StatisticsInterval), named after its fields where they have one.
+    public const string ProducerQueueMessages = "flowtracker.kafka.producer.queue.messages";
+    public const string ProducerQueueBytes = "flowtracker.kafka.producer.queue.bytes";
+    public const string BrokerRttAverage = "flowtracker.kafka.broker.rtt.average";
+    public const string BrokerRttP99 = "flowtracker.kafka.broker.rtt.p99";
+    public const string BrokerThrottleAverage = "flowtracker.kafka.broker.throttle.average";
+    public const string BrokerRequestsInFlight = "flowtracker.kafka.broker.requests.in_flight";
+    public const string BrokerRequestsQueued = "flowtracker.kafka.broker.requests.queued";
+    public const string BrokerMessagesQueued = "flowtracker.kafka.broker.messages.queued";
+    public const string BrokerRequestsSent = "flowtracker.kafka.broker.requests.sent";
+    public const string BrokerRequestErrors = "flowtracker.kafka.broker.requests.errors";
+    public const string BrokerRequestRetries = "flowtracker.kafka.broker.requests.retries";
+    public const string BrokerBytesSent = "flowtracker.kafka.broker.bytes.sent";
+
     public const string MessagingSystem = "messaging.system";
     public const string OperationName = "messaging.operation.name";
     public const string OperationType = "messaging.operation.type";
     public const string DestinationName = "messaging.destination.name";
     public const string ErrorType = "error.type";
     public const string DropReasonAttribute = "flowtracker.kafka.drop.reason";
+    public const string BrokerId = "flowtracker.kafka.broker.id";
+    public const string BrokerName = "flowtracker.kafka.broker.name";
 }

@@ -18,7 +18,7 @@ internal static class SettingsDescription
     public const string SettingsTemplate =
         "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} "
         + "flush-timeout={FlushTimeout} shutdown-phase={ShutdownPhase} dispatcher={Dispatcher} restart.min-backoff={RestartMinBackoff} restart.max-backoff={RestartMaxBackoff} "
-        + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin}";
+        + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin} statistics-interval={StatisticsInterval}";
 
     public const string ProducerConfigTemplate = "FlowTracker Kafka exporter producer-config: {ProducerConfig}";
 
@@ -51,6 +51,7 @@ internal static class SettingsDescription
             [
                 settings.MaxBufferedTraces, settings.MaxBufferedBytes, settings.MaxMessageBytes, settings.FlushTimeout, settings.ShutdownPhase, settings.Dispatcher ?? "default",
                 restart.Min, restart.Max, restart.RandomFactor.ToString(CultureInfo.InvariantCulture), restart.MaxRestarts, restart.Within,
+                settings.StatisticsInterval is { } interval ? interval : "off",
             ]);
         if (settings.ProducerConfig is { } config)
         {

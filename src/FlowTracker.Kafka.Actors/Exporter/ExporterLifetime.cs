@@ -64,7 +64,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             _system = system;
             _log = Logging.GetLogger(system, logSource);
             // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
-            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic);
+            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null);
             _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
         }
 
@@ -90,7 +90,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var settings = exporter.Settings;
             _materializer ??= OwnMaterializer(_system);
             var producers = settings.OwnsProducer
-                ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
+                ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated, _metrics!.Statistics)
                 : ProducerLease.Borrowed(settings.Producer!);
             var sink = new ProducerSink(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
             var stream = ExporterStream.Run(settings.MaxBufferedTraces, sink, _materializer);

@@ -36,11 +36,19 @@ internal sealed class MeterCapture : IDisposable
         });
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
-            if (Tags(tags) is { } own)
+            if (Tags(tags) is not { } own)
             {
-                onHistogram?.Invoke(instrument, value);
-                Histogram.Enqueue((instrument.Name, value, own));
+                return;
             }
+
+            if (instrument is not Histogram<double>)
+            {
+                Gauges[Key(instrument.Name, own)] = value;
+                return;
+            }
+
+            onHistogram?.Invoke(instrument, value);
+            Histogram.Enqueue((instrument.Name, value, own));
         });
         _listener.Start();
     }
@@ -52,6 +60,9 @@ internal sealed class MeterCapture : IDisposable
 
     public ConcurrentQueue<(string Name, double Value, IReadOnlyDictionary<string, object?> Tags)> Histogram { get; } = new();
 
+    /// <summary>Each observed series of doubles (gauges), its last value, keyed by <see cref="Key"/>.</summary>
+    public ConcurrentDictionary<string, double> Gauges { get; } = new();
+
     /// <summary>A series' name: the instrument's, then its attributes other than the topic, sorted: <c>name{a=1,b=2}</c>.</summary>
     public static string Key(string instrument, IReadOnlyDictionary<string, object?> tags) =>
         instrument + "{" + string.Join(",", tags.Where(t => t.Key != MetricNames.DestinationName).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}")) + "}";
@@ -59,6 +70,10 @@ internal sealed class MeterCapture : IDisposable
     /// <summary>The last value of the series with exactly these attributes (besides the topic); null when never observed.</summary>
     public long? Value(string instrument, params (string Key, object Value)[] tags) =>
         Series.TryGetValue(Key(instrument, tags.ToDictionary(t => t.Key, t => (object?)t.Value)), out var found) ? found.Value : null;
+
+    /// <summary>The last value of the double series with exactly these attributes (besides the topic).</summary>
+    public double? Gauge(string instrument, params (string Key, object Value)[] tags) =>
+        Gauges.TryGetValue(Key(instrument, tags.ToDictionary(t => t.Key, t => (object?)t.Value)), out var found) ? found : null;
 
     /// <summary>Asks every observable instrument for its values, as a metrics exporter's collection does.</summary>
     public void Collect() => _listener.RecordObservableInstruments();
