@@ -12,6 +12,9 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// </summary>
 internal sealed class ExporterMetrics : IDisposable
 {
+    /// <summary>The boundaries the messaging conventions ask of <c>messaging.client.operation.duration</c>, in seconds.</summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
     private readonly Meter _meter;
     private readonly DeliveryDurations _durations;
     private readonly KeyValuePair<string, object?> _destination;
@@ -33,7 +36,9 @@ internal sealed class ExporterMetrics : IDisposable
         var histogram = meter.CreateHistogram<double>(
             OperationDuration,
             "s",
-            "From the trace's acceptance by the exporter to its delivery report: the exporter's buffer, librdkafka's queue and the broker's acknowledgement.");
+            "From the trace's acceptance by the exporter to its delivery report: the exporter's buffer, librdkafka's queue and the broker's acknowledgement.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _durations = new DeliveryDurations(histogram, [.. send, new(OperationType, "send")], durationCapacity);
 
         Count(meter, TracesExported, "{trace}", "Traces handed to Export.", s => s.Exported);

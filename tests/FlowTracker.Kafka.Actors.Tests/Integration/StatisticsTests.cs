@@ -10,6 +10,23 @@ public sealed class StatisticsTests(KafkaClusterFixture fixture) : TestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>The README's table of the statistics instruments: kind and unit.</summary>
+    private static readonly Dictionary<string, string> Instruments = new()
+    {
+        [ProducerQueueMessages] = "ObservableUpDownCounter {message}",
+        [ProducerQueueBytes] = "ObservableUpDownCounter By",
+        [BrokerRttAverage] = "ObservableGauge s",
+        [BrokerRttP99] = "ObservableGauge s",
+        [BrokerThrottleAverage] = "ObservableGauge s",
+        [BrokerRequestsInFlight] = "ObservableUpDownCounter {request}",
+        [BrokerRequestsQueued] = "ObservableUpDownCounter {request}",
+        [BrokerMessagesQueued] = "ObservableUpDownCounter {message}",
+        [BrokerRequestsSent] = "ObservableCounter {request}",
+        [BrokerRequestErrors] = "ObservableCounter {request}",
+        [BrokerRequestRetries] = "ObservableCounter {request}",
+        [BrokerBytesSent] = "ObservableCounter By",
+    };
+
     [Fact]
     public async Task StatisticsInterval_EachBrokersRoundTripRequestsAndBytes_AndTheProducerQueue_AsMetrics()
     {
@@ -42,6 +59,7 @@ public sealed class StatisticsTests(KafkaClusterFixture fixture) : TestKit
             },
             Patience);
 
+        Assert.All(Instruments, i => Assert.Equal(i.Value, $"{meter.Instruments[i.Key].GetType().Name.Split('`')[0]} {meter.Instruments[i.Key].Unit}"));
         Assert.True(Sum(meter, BrokerRequestsSent) > 0);
         Assert.Equal(0, Sum(meter, BrokerRequestsInFlight));
         var brokers = meter.Series.Where(s => s.Key.StartsWith(BrokerRequestsSent + "{", StringComparison.Ordinal)).Select(s => s.Value.Tags).ToList();
