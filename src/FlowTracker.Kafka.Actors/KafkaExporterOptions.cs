@@ -41,10 +41,14 @@ public sealed class KafkaExporterOptions
     public long? MaxBufferedBytes { get; set; }
 
     /// <summary>
-    /// The largest record the exporter sends; larger traces are dropped (<c>TooLarge</c>) before sending.
-    /// Default: the producer configuration's <c>message.max.bytes</c>, else librdkafka's 1,000,000.
+    /// The largest record the exporter sends; a larger trace is split into parts that fit, or truncated or dropped,
+    /// as <see cref="OversizedTraces"/> says. Default: the producer configuration's <c>message.max.bytes</c>, else
+    /// librdkafka's 1,000,000.
     /// </summary>
     public int? MaxMessageBytes { get; set; }
+
+    /// <summary>What happens to a trace larger than <see cref="MaxMessageBytes"/>. Default: <see cref="Actors.OversizedTraces.Split"/>.</summary>
+    public OversizedTraces? OversizedTraces { get; set; }
 
     /// <summary>
     /// How long stopping (and CoordinatedShutdown) waits for buffered traces to be sent and their delivery

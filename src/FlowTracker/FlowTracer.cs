@@ -154,8 +154,8 @@ public sealed class FlowTracer : IDisposable
             return null;
         }
 
-        // Inserted in key order: the wire format then writes them without sorting again.
-        tags.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        // Inserted in the wire format's key order, so encoding finds them sorted.
+        tags.Sort(Serialization.GoKeyOrder.ByKey);
         var result = new Dictionary<string, string>(tags.Count, StringComparer.Ordinal);
         foreach (var (key, value) in tags)
         {

@@ -24,6 +24,7 @@ public sealed record Span
     /// </summary>
     [JsonPropertyName("parent_id")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(NullAsEmptyStringConverter))]
     public string? ParentId
     {
         get => _parentId;
@@ -39,20 +40,20 @@ public sealed record Span
     public string Name { get; init; } = string.Empty;
 
     /// <summary>
-    /// When the step started (<c>start_time</c>), written as RFC 3339 in UTC. Default: unset
-    /// (<see cref="DateTimeOffset.MinValue"/>), which is omitted from the JSON.
+    /// When the step started (<c>start_time</c>), written as RFC 3339 in the value's own offset
+    /// (<c>Z</c> for UTC), as Go writes a time. Default: unset (<see cref="DateTimeOffset.MinValue"/>),
+    /// written as Go writes its zero time, <c>0001-01-01T00:00:00Z</c>.
     /// </summary>
     [JsonPropertyName("start_time")]
     [JsonConverter(typeof(Rfc3339TimeConverter))]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public DateTimeOffset StartTime { get; init; }
 
     /// <summary>
-    /// When the step ended (<c>end_time</c>), written as RFC 3339 in UTC. Default: unset, omitted.
+    /// When the step ended (<c>end_time</c>), written as <see cref="StartTime"/> is. Default: unset,
+    /// written as <c>0001-01-01T00:00:00Z</c>.
     /// </summary>
     [JsonPropertyName("end_time")]
     [JsonConverter(typeof(Rfc3339TimeConverter))]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public DateTimeOffset EndTime { get; init; }
 
     /// <summary>Whole milliseconds the step took (<c>duration_ms</c>), truncated as Go does. Default: 0.</summary>
@@ -61,7 +62,7 @@ public sealed record Span
 
     /// <summary>
     /// Metadata of the step (<c>tags</c>). An empty map is stored as <see langword="null"/> and
-    /// omitted, as Go does. Keys are written in ordinal order, as Go sorts map keys. A
+    /// omitted, as Go does. Keys are written in the order of their UTF-8 bytes, as Go sorts map keys. A
     /// <see langword="null"/> value is written as <c>""</c>, as Go's map holds plain strings.
     /// Default: <see langword="null"/>.
     /// </summary>

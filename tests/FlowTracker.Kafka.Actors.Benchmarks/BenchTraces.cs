@@ -30,6 +30,13 @@ internal static class BenchTraces
         };
     }
 
+    /// <summary>The checkout's five spans repeated: <paramref name="spans"/> spans (a multiple of 5) in one trace, parents within each repetition.</summary>
+    public static Trace Checkouts(int spans)
+    {
+        var parts = Enumerable.Range(0, spans / 5).Select(Checkout).ToArray();
+        return parts[0] with { Spans = parts.SelectMany(static p => p.Spans).ToArray() };
+    }
+
     private static Span Span(string id, string? parent, string name, DateTimeOffset start, int durationMs, Dictionary<string, string> tags) => new()
     {
         SpanId = id,

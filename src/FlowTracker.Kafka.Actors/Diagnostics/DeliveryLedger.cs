@@ -23,10 +23,39 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
     private long _producerErrorsSinceUnreachable;
 
-    public void Delivered(OutgoingRecord record)
+    public void Delivered(OutgoingRecord record) => Delivered(record.ReservedBytes, record.AcceptedAt);
+
+    /// <summary>
+    /// A record's final outcome, counted as its trace's: at once for a whole trace, with the last part for a split
+    /// one. Returns the trace's outcome when this record settled its trace, otherwise null.
+    /// </summary>
+    public RecordOutcome? Settle(OutgoingRecord record, RecordOutcome outcome)
     {
-        var unreachableSince = counters.Delivered(record.ReservedBytes);
-        metrics.Delivered(record.AcceptedAt);
+        if (!record.SettlesTrace(outcome, out var trace, out var bytes))
+        {
+            return null;
+        }
+
+        switch (trace.Kind)
+        {
+            case RecordOutcomeKind.Delivered:
+                Delivered(bytes, record.AcceptedAt);
+                break;
+            case RecordOutcomeKind.Failed:
+                Failed(trace.Error, bytes, record.AcceptedAt);
+                break;
+            default:
+                counters.Dropped(trace.Reason, bytes);
+                break;
+        }
+
+        return trace;
+    }
+
+    private void Delivered(long reservedBytes, long acceptedAt)
+    {
+        var unreachableSince = counters.Delivered(reservedBytes);
+        metrics.Delivered(acceptedAt);
         if (unreachableSince is { } since)
         {
             BrokersReachableAgain(since);
@@ -58,17 +87,17 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _producerErrors.Failed(error.Code, error.Reason);
     }
 
-    public void Failed(ErrorCode error, OutgoingRecord record)
+    public void Failed(ErrorCode error, long reservedBytes, long acceptedAt)
     {
         // librdkafka uses the broker's MsgSizeTooLarge for its own pre-send size check too.
         if (error == ErrorCode.MsgSizeTooLarge)
         {
-            counters.Dropped(DropReason.TooLarge, record.ReservedBytes);
+            counters.Dropped(DropReason.TooLarge, reservedBytes);
             return;
         }
 
-        counters.Failed(error, record.ReservedBytes);
-        metrics.Failed(record.AcceptedAt, error);
+        counters.Failed(error, reservedBytes);
+        metrics.Failed(acceptedAt, error);
         _errors.Failed(error);
     }
 

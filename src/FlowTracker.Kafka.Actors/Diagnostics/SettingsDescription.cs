@@ -16,7 +16,7 @@ internal static class SettingsDescription
     public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} producer={Producer} librdkafka={LibrdkafkaVersion}";
 
     public const string SettingsTemplate =
-        "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} "
+        "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} oversized-traces={OversizedTraces} "
         + "flush-timeout={FlushTimeout} shutdown-phase={ShutdownPhase} dispatcher={Dispatcher} restart.min-backoff={RestartMinBackoff} restart.max-backoff={RestartMaxBackoff} "
         + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin} statistics-interval={StatisticsInterval}";
 
@@ -49,7 +49,7 @@ internal static class SettingsDescription
         log.Info(
             SettingsTemplate,
             [
-                settings.MaxBufferedTraces, settings.MaxBufferedBytes, settings.MaxMessageBytes, settings.FlushTimeout, settings.ShutdownPhase, settings.Dispatcher ?? "default",
+                settings.MaxBufferedTraces, settings.MaxBufferedBytes, settings.MaxMessageBytes, settings.OversizedTraces.ToString().ToLowerInvariant(), settings.FlushTimeout, settings.ShutdownPhase, settings.Dispatcher ?? "default",
                 restart.Min, restart.Max, restart.RandomFactor.ToString(CultureInfo.InvariantCulture), restart.MaxRestarts, restart.Within,
                 settings.StatisticsInterval is { } interval ? interval : "off",
             ]);

@@ -92,8 +92,8 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated, _metrics!.Statistics)
                 : ProducerLease.Borrowed(settings.Producer!);
-            var sink = new ProducerSink(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
-            var stream = ExporterStream.Run(settings.MaxBufferedTraces, sink, _materializer);
+            var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
+            var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
             foreach (var record in _carryOver)
             {
                 Offer(stream, record);
@@ -135,7 +135,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
         }
 
-        exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+        _ledger!.Settle(record, RecordOutcome.Abandoned);
     }
 
     /// <summary>
@@ -211,18 +211,18 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var leftovers = stream.TakeBuffered();
             if (completion.IsCompletedSuccessfully)
             {
-                // Completed at the flush deadline before the sink pulled these: never sent.
+                // Completed at the flush deadline before the stage pulled these: never sent.
                 foreach (var record in leftovers)
                 {
-                    exporter.Counters.Dropped(DropReason.Shutdown, record.ReservedBytes);
+                    _ledger!.Settle(record, RecordOutcome.Abandoned);
                 }
             }
             else
             {
                 failure = completion.Exception?.GetBaseException() ?? new InvalidOperationException("The exporter's stream ended without a result.");
-                if (failure is ProducerSinkFailure sinkFailure)
+                if (failure is ProducerStageFailure stageFailure)
                 {
-                    _carryOver.AddRange(sinkFailure.Unsettled);
+                    _carryOver.AddRange(stageFailure.Unsettled);
                 }
 
                 _carryOver.AddRange(leftovers);
@@ -279,7 +279,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         exporter.Counters.CloseIntake();
         foreach (var record in orphans)
         {
-            exporter.Counters.Failed(ErrorCode.Local_Fatal, record.ReservedBytes);
+            _ledger!.Settle(record, RecordOutcome.Failure(ErrorCode.Local_Fatal));
         }
 
         // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
@@ -310,7 +310,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     {
         if (!stream.Buffer.Writer.TryWrite(record))
         {
-            exporter.Counters.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull, record.ReservedBytes);
+            _ledger!.Settle(record, RecordOutcome.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull));
         }
     }
 

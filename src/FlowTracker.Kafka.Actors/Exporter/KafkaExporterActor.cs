@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using FlowTracker.Kafka.Actors.Diagnostics;
@@ -41,7 +40,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         {
             // After a resume nothing restarts this actor: build the next stream at once.
             Self.Tell(RebuildStream.Instance);
-            throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + failed.Cause.Message, (failed.Cause as ProducerSinkFailure)?.InnerException ?? failed.Cause);
+            throw new KafkaExporterStreamException("The Kafka exporter's stream failed: " + failed.Cause.Message, (failed.Cause as ProducerStageFailure)?.InnerException ?? failed.Cause);
         });
         Receive<RebuildStream>(_ => _exporter.Lifetime.EnsureStream());
     }
@@ -104,22 +103,14 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        OutgoingRecord record;
-        try
+        if (RecordEncoder.Encode(trace, _settings.MaxMessageBytes, out var reason, out var error) is not { } record)
         {
-            if (Encode(trace) is not { } encoded)
+            _counters.Dropped(reason);
+            if (error is not null)
             {
-                return;
+                _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
             }
 
-            record = encoded;
-        }
-#pragma warning disable CA1031 // Whatever one trace's content throws is that trace's: counted, and the pipeline goes on.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _counters.Dropped(DropReason.SerializationError);
-            _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {ExceptionType}: {ExceptionMessage}", ex.GetType().Name, MessageOf(ex));
             return;
         }
 
@@ -130,58 +121,5 @@ internal sealed class KafkaExporterActor : ReceiveActor
         }
 
         _exporter.Lifetime.Offer(record);
-    }
-
-    /// <summary>
-    /// The message of an exception that the caller's code (a span list or tags of its own) may have thrown: its
-    /// type may be the caller's too, and reading its message may throw in turn.
-    /// </summary>
-    private static string MessageOf(Exception ex)
-    {
-        try
-        {
-            return ex.Message;
-        }
-#pragma warning disable CA1031 // A message that cannot be read is not a reason to fail the actor.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return "(its message could not be read)";
-        }
-    }
-
-    /// <summary>The trace as a record, or null when it is invalid (counted here).</summary>
-    private OutgoingRecord? Encode(Trace trace)
-    {
-        var traceId = trace.TraceId;
-        IReadOnlyList<Span>? spans;
-        try
-        {
-            // Read once: a list the caller keeps changing after Export cannot change what is encoded.
-            spans = trace.Spans?.ToArray();
-        }
-#pragma warning disable CA1031 // A span list that throws when read (or changes while read) makes that one trace invalid, nothing more.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            spans = null;
-        }
-
-        if (string.IsNullOrWhiteSpace(traceId) || spans is null || spans.Any(static s => s is null))
-        {
-            _counters.Dropped(DropReason.InvalidTrace);
-            return null;
-        }
-
-        var value = TraceJson.SerializeToUtf8Bytes(trace with { Spans = spans });
-        var key = Encoding.UTF8.GetBytes(traceId);
-        long size = key.Length + value.Length + RecordHeaders.Size;
-        if (size > _settings.MaxMessageBytes)
-        {
-            _counters.Dropped(DropReason.TooLarge);
-            return null;
-        }
-
-        return new OutgoingRecord(key, value, size, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 }

@@ -10,6 +10,7 @@ internal static class ExporterDefaults
     public const int LibrdkafkaMessageMaxBytes = 1_000_000;
     public const double RestartRandomFactor = 0.2;
     public const int MaxRestarts = 10;
+    public const OversizedTraces Oversized = OversizedTraces.Split;
 
     /// <summary>Akka's <c>service-stop</c>: after the application stopped serving requests, so their traces are in.</summary>
     public const string ShutdownPhase = "service-stop";

@@ -31,6 +31,7 @@ internal static partial class KafkaExporterHocon
         [nameof(KafkaExporterOptions.MaxBufferedTraces)] = "max-buffered-traces",
         [nameof(KafkaExporterOptions.MaxBufferedBytes)] = "max-buffered-bytes",
         [nameof(KafkaExporterOptions.MaxMessageBytes)] = "max-message-bytes",
+        [nameof(KafkaExporterOptions.OversizedTraces)] = "oversized-traces",
         [nameof(KafkaExporterOptions.FlushTimeout)] = "flush-timeout",
         [nameof(KafkaExporterOptions.ShutdownPhase)] = "shutdown-phase",
         [nameof(KafkaExporterOptions.Dispatcher)] = "dispatcher",
@@ -91,6 +92,7 @@ internal static partial class KafkaExporterHocon
             MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), keyName, static v => v.GetInt()),
             MaxBufferedBytes = Get(section, nameof(KafkaExporterOptions.MaxBufferedBytes), keyName, static v => v.GetByteSize() ?? throw new FormatException("not a byte size")),
             MaxMessageBytes = Get(section, nameof(KafkaExporterOptions.MaxMessageBytes), keyName, static v => v.GetString() == "auto" ? (int?)null : v.GetInt()),
+            OversizedTraces = Get(section, nameof(KafkaExporterOptions.OversizedTraces), keyName, static v => Oversized(v.GetString())),
             FlushTimeout = Duration(section, nameof(KafkaExporterOptions.FlushTimeout), keyName),
             ShutdownPhase = Get(section, nameof(KafkaExporterOptions.ShutdownPhase), keyName, static v => v.GetString()),
             Dispatcher = Get(section, nameof(KafkaExporterOptions.Dispatcher), keyName, static v => v.GetString()),
@@ -167,6 +169,14 @@ internal static partial class KafkaExporterHocon
     }
 
     /// <summary>A duration needs its unit: Akka would read a bare <c>10</c> as 10 ms, which nobody writing 10 means.</summary>
+    private static OversizedTraces Oversized(string text) => text.ToLowerInvariant() switch
+    {
+        "split" => Actors.OversizedTraces.Split,
+        "truncate" => Actors.OversizedTraces.Truncate,
+        "drop" => Actors.OversizedTraces.Drop,
+        _ => throw new FormatException("expected split, truncate or drop"),
+    };
+
     private static TimeSpan Duration(Config section, string option, Func<string, string> keyName) =>
         Get(section, option, keyName, static v => v.GetTimeSpan(allowInfinite: false), static raw =>
             !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null

@@ -13,6 +13,7 @@ internal sealed record KafkaExporterSettings(
     int MaxBufferedTraces,
     long MaxBufferedBytes,
     int MaxMessageBytes,
+    OversizedTraces OversizedTraces,
     TimeSpan FlushTimeout,
     string ShutdownPhase,
     RestartBackoffSettings Restart,
@@ -72,10 +73,12 @@ internal sealed record KafkaExporterSettings(
             Require(maxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), maxBufferedBytes, "must be at least 1");
             var maxMessageBytes = options.MaxMessageBytes ?? MessageMaxBytesOf(config);
             Require(maxMessageBytes >= 1, nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
+            var oversized = options.OversizedTraces ?? ExporterDefaults.Oversized;
+            Require(Enum.IsDefined(oversized), nameof(options.OversizedTraces), oversized, "must be Split, Truncate or Drop");
             Require(flushTimeout > TimeSpan.Zero, nameof(options.FlushTimeout), flushTimeout, "must be positive");
             Require(!string.IsNullOrWhiteSpace(shutdownPhase), nameof(options.ShutdownPhase), shutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
             return new KafkaExporterSettings(
-                options.Topic, config, options.Producer, maxBufferedTraces, maxBufferedBytes, maxMessageBytes,
+                options.Topic, config, options.Producer, maxBufferedTraces, maxBufferedBytes, maxMessageBytes, oversized,
                 flushTimeout, shutdownPhase, Restart(), string.IsNullOrWhiteSpace(options.Dispatcher) ? null : options.Dispatcher)
             {
                 KeyName = keyName,

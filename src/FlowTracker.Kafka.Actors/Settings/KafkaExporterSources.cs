@@ -113,6 +113,7 @@ internal static class KafkaExporterSources
         Set(nameof(code.MaxBufferedTraces), code.MaxBufferedTraces.HasValue, () => options.MaxBufferedTraces = code.MaxBufferedTraces);
         Set(nameof(code.MaxBufferedBytes), code.MaxBufferedBytes.HasValue, () => options.MaxBufferedBytes = code.MaxBufferedBytes);
         Set(nameof(code.MaxMessageBytes), code.MaxMessageBytes.HasValue, () => options.MaxMessageBytes = code.MaxMessageBytes);
+        Set(nameof(code.OversizedTraces), code.OversizedTraces.HasValue, () => options.OversizedTraces = code.OversizedTraces);
         Set(nameof(code.FlushTimeout), code.FlushTimeout.HasValue, () => options.FlushTimeout = code.FlushTimeout);
         Set(nameof(code.ShutdownPhase), code.ShutdownPhase is not null, () => options.ShutdownPhase = code.ShutdownPhase);
         Set(nameof(code.Dispatcher), code.Dispatcher is not null, () => options.Dispatcher = code.Dispatcher);

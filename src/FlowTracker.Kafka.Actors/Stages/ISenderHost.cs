@@ -15,11 +15,15 @@ internal interface ISenderHost
     /// <summary>Call <see cref="RecordSender.OnDeadline"/> after <paramref name="delay"/> (only the first call counts).</summary>
     void ScheduleDeadline(TimeSpan delay);
 
-    /// <summary>The sender gave up: fail the stage with this cause (a <see cref="ProducerSinkFailure"/>).</summary>
-    void Fail(ProducerSinkFailure failure);
+    /// <summary>The sender gave up: fail the stage with this cause (a <see cref="ProducerStageFailure"/>).</summary>
+    void Fail(ProducerStageFailure failure);
 
-    /// <summary>A record got its final outcome (already in the ledger); called exactly once per record.</summary>
-    void Settled(OutgoingRecord record, RecordOutcome outcome);
+    /// <summary>
+    /// A record got its final outcome (already in the ledger); called exactly once per record.
+    /// <paramref name="traceOutcome"/> is its trace's outcome when this record settled its trace (a whole trace, or
+    /// the last part of a split one), otherwise null.
+    /// </summary>
+    void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome);
 
     /// <summary>Every record is settled (or abandoned at the deadline): complete the stage.</summary>
     void Complete();

@@ -440,23 +440,8 @@ internal sealed class RecordSender
     }
 
     /// <summary>The one place a record gets its final outcome: in the ledger (the accounting) and for the stage.</summary>
-    private void Settle(OutgoingRecord record, RecordOutcome outcome)
-    {
-        switch (outcome.Kind)
-        {
-            case RecordOutcomeKind.Delivered:
-                _ledger.Delivered(record);
-                break;
-            case RecordOutcomeKind.Failed:
-                _ledger.Failed(outcome.Error, record);
-                break;
-            default:
-                _ledger.Abandoned(record.ReservedBytes);
-                break;
-        }
-
-        _host.Settled(record, outcome);
-    }
+    private void Settle(OutgoingRecord record, RecordOutcome outcome) =>
+        _host.Settled(record, outcome, _ledger.Settle(record, outcome));
 
     private Directive Decide(Exception cause)
     {
@@ -496,7 +481,7 @@ internal sealed class RecordSender
         _backlog.Clear();
         _ledger.InFlight(0);
         End();
-        _host.Fail(new ProducerSinkFailure(cause, unsettled));
+        _host.Fail(new ProducerStageFailure(cause, unsettled));
     }
 
     /// <summary>Counts every unsettled record as dropped (Shutdown): its outcome was unknown when the sender stopped.</summary>

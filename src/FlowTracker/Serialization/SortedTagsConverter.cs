@@ -4,12 +4,9 @@ using System.Text.Json.Serialization;
 namespace FlowTracker.Serialization;
 
 /// <summary>
-/// Tags as a JSON object. Keys are written in ordinal order because Go's <c>encoding/json</c>
-/// sorts map keys; equal maps therefore give equal bytes in both languages. Reading is tolerant:
-/// a number or boolean value keeps its JSON text, a nested value keeps its raw JSON, null is skipped.
-/// Writing never emits <c>null</c>: Go's tags are a <c>map[string]string</c>, so a
-/// <see langword="null"/> value, or a <see langword="null"/> key that a custom dictionary yields, is
-/// written as <c>""</c>, as Go writes an empty string.
+/// Tags as a JSON object. Reading is tolerant: a number or boolean value keeps its JSON text, a
+/// nested value keeps its raw JSON, null is skipped. Written as Go writes a <c>map[string]string</c>
+/// (<see cref="GoTags"/>: keys by their UTF-8 bytes, <c>""</c> for a <see langword="null"/> key or value).
 /// </summary>
 internal sealed class SortedTagsConverter : JsonConverter<IReadOnlyDictionary<string, string>?>
 {
@@ -63,41 +60,21 @@ internal sealed class SortedTagsConverter : JsonConverter<IReadOnlyDictionary<st
             return;
         }
 
-        writer.WriteStartObject();
-        if (IsOrdinallySorted(value))
+        var buffer = ScratchBuffer.Rent();
+        try
         {
-            foreach (var (key, tag) in value)
+            var output = new Utf8Output(buffer);
+            if (!GoTags.Write(ref output, value, default))
             {
-                writer.WriteString(key ?? string.Empty, tag ?? string.Empty);
-            }
-        }
-        else
-        {
-            var sorted = value.ToArray();
-            Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-            foreach (var (key, tag) in sorted)
-            {
-                writer.WriteString(key ?? string.Empty, tag ?? string.Empty);
-            }
-        }
-
-        writer.WriteEndObject();
-    }
-
-    // The tracer builds tags in key order, so the common case writes without sorting or allocating.
-    private static bool IsOrdinallySorted(IReadOnlyDictionary<string, string> tags)
-    {
-        string? previous = null;
-        foreach (var key in tags.Keys)
-        {
-            if (previous is not null && string.CompareOrdinal(previous, key) > 0)
-            {
-                return false;
+                output.Write("{}"u8);
             }
 
-            previous = key;
+            output.Flush();
+            writer.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
         }
-
-        return true;
+        finally
+        {
+            ScratchBuffer.Return(buffer);
+        }
     }
 }

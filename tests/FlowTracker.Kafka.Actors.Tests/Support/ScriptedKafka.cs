@@ -65,7 +65,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public TimeSpan? DeadlineDue { get; private set; }
 
-    public ProducerSinkFailure? Failure { get; private set; }
+    public ProducerStageFailure? Failure { get; private set; }
 
     public bool Completed { get; private set; }
 
@@ -242,11 +242,11 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public void ScheduleDeadline(TimeSpan delay) => DeadlineDue ??= delay;
 
-    public void Fail(ProducerSinkFailure failure) => Failure = failure;
+    public void Fail(ProducerStageFailure failure) => Failure = failure;
 
     public void Complete() => Completed = true;
 
-    public void Settled(OutgoingRecord record, RecordOutcome outcome)
+    public void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome)
     {
         var key = System.Text.Encoding.UTF8.GetString(record.Key);
         if (!Outcomes.TryGetValue(key, out var outcomes))

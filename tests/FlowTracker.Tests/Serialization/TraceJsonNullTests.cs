@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowTracker.Tests.Support;
 
 namespace FlowTracker.Tests.Serialization;
 
@@ -16,7 +17,7 @@ public sealed class TraceJsonNullTests
     {
         var trace = new Trace { TraceId = "t", Spans = [new Span { SpanId = null!, Name = "n" }] };
 
-        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"","name":"n","duration_ms":0}]}""", Utf8(trace));
+        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""", Utf8(trace));
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public sealed class TraceJsonNullTests
     {
         var trace = new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = null! }] };
 
-        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"","duration_ms":0}]}""", Utf8(trace));
+        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""", Utf8(trace));
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class TraceJsonNullTests
     {
         var trace = new Trace { TraceId = null!, Spans = [new Span { SpanId = "s", Name = "n" }] };
 
-        Assert.Equal("""{"trace_id":"","spans":[{"span_id":"s","name":"n","duration_ms":0}]}""", Utf8(trace));
+        Assert.Equal("""{"trace_id":"","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""", Utf8(trace));
     }
 
     [Fact]
@@ -40,14 +41,14 @@ public sealed class TraceJsonNullTests
     {
         var trace = new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", ParentId = null, Name = "n" }] };
 
-        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"n","duration_ms":0}]}""", Utf8(trace));
+        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""", Utf8(trace));
     }
 
     [Fact]
     public void NullStrings_WrittenThroughEveryOverload_GiveTheSameBytes()
     {
         var trace = new Trace { TraceId = null!, Spans = [new Span { SpanId = null!, Name = null! }] };
-        const string Expected = """{"trace_id":"","spans":[{"span_id":"","name":"","duration_ms":0}]}""";
+        const string Expected = """{"trace_id":"","spans":[{"span_id":"","name":"","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""";
 
         var buffer = new ArrayBufferWriter<byte>();
         TraceJson.Serialize(buffer, trace);
@@ -82,7 +83,7 @@ public sealed class TraceJsonNullTests
 
         Assert.Equal(string.Empty, trace.TraceId);
         Assert.Equal(new Span(), trace.Spans[0]);
-        Assert.Equal("""{"trace_id":"","spans":[{"span_id":"","name":"","duration_ms":0}]}""", Utf8(trace));
+        Assert.Equal("""{"trace_id":"","spans":[{"span_id":"","name":"","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""", Utf8(trace));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class TraceJsonNullTests
         // Inserted in key order and out of it: the converter writes each order its own way.
         var sorted = new Dictionary<string, string> { ["a"] = "x", ["k"] = null! };
         var unsorted = new Dictionary<string, string> { ["k"] = null!, ["a"] = "x" };
-        const string Expected = """{"trace_id":"t","spans":[{"span_id":"s","name":"n","duration_ms":0,"tags":{"a":"x","k":""}}]}""";
+        const string Expected = """{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0,"tags":{"a":"x","k":""}}]}""";
 
         Assert.Equal(Expected, Utf8(new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = "n", Tags = sorted }] }));
         Assert.Equal(Expected, Utf8(new Trace { TraceId = "t", Spans = [new Span { SpanId = "s", Name = "n", Tags = unsorted }] }));
@@ -112,7 +113,7 @@ public sealed class TraceJsonNullTests
 
         var bytes = TraceJson.SerializeToUtf8Bytes(trace);
 
-        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"n","duration_ms":0,"tags":{"":"v","a":"","b":"2"}}]}""", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("""{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0,"tags":{"":"v","a":"","b":"2"}}]}""", Encoding.UTF8.GetString(bytes));
         AssertGoShape(bytes);
     }
 
@@ -160,13 +161,21 @@ public sealed class TraceJsonNullTests
     }
 
     [Fact]
-    public void ExtremeTimes_Written_AreOmittedWhenUnsetAndRfc3339Otherwise()
+    public void TagsEmptiedAfterTheSpanWasBuilt_Written_AreOmittedLikeGoEmptyMap()
     {
         Assert.Equal(
-            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","end_time":"9999-12-31T23:59:59.9999999Z","duration_ms":-9223372036854775808}]}""",
+            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"0001-01-01T00:00:00Z","duration_ms":0}]}""",
+            Utf8(OddTrace("tags emptied after the span was built")));
+    }
+
+    [Fact]
+    public void ExtremeTimes_Written_AreRfc3339InTheirOwnOffsetAndUnsetIsGoZeroTime()
+    {
+        Assert.Equal(
+            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T00:00:00Z","end_time":"9999-12-31T23:59:59.9999999Z","duration_ms":-9223372036854775808}]}""",
             Utf8(OddTrace("extreme times")));
         Assert.Equal(
-            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","end_time":"0001-01-01T00:00:00.0000001Z","duration_ms":0}]}""",
+            """{"trace_id":"t","spans":[{"span_id":"s","name":"n","start_time":"0001-01-01T14:00:00+14:00","end_time":"0001-01-01T14:00:00.0000001+14:00","duration_ms":0}]}""",
             Utf8(OddTrace("utc minimum with an offset")));
     }
 
@@ -223,8 +232,8 @@ public sealed class TraceJsonNullTests
         };
     }
 
-    // Span keeps the caller's dictionary, so it can be emptied later: then "tags":{} is written where
-    // Go would omit the map. Still valid for a Go consumer, so only its shape is checked here.
+    // Span keeps the caller's dictionary, so it can be emptied later: the encoder looks at it when
+    // writing and omits it then, as Go omits an empty map.
     private static Trace EmptiedTags(Span span)
     {
         var tags = new Dictionary<string, string> { ["k"] = "v" };
@@ -278,29 +287,5 @@ public sealed class TraceJsonNullTests
                 Assert.All(tags.EnumerateObject(), tag => Assert.Equal(JsonValueKind.String, tag.Value.ValueKind));
             }
         }
-    }
-
-    // A caller's own dictionary type, which unlike Dictionary<,> can yield a null key.
-    private sealed class ListedTags(params KeyValuePair<string, string>[] items) : IReadOnlyDictionary<string, string>
-    {
-        public int Count => items.Length;
-
-        public IEnumerable<string> Keys => items.Select(i => i.Key);
-
-        public IEnumerable<string> Values => items.Select(i => i.Value);
-
-        public string this[string key] => items.First(i => i.Key == key).Value;
-
-        public bool ContainsKey(string key) => items.Any(i => i.Key == key);
-
-        public bool TryGetValue(string key, out string value)
-        {
-            value = items.FirstOrDefault(i => i.Key == key).Value;
-            return ContainsKey(key);
-        }
-
-        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)items).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

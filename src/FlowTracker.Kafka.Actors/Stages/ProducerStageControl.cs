@@ -5,7 +5,7 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// <see cref="Stop"/> arms the flush deadline at once, whatever the stage is doing (waiting on a full
 /// librdkafka queue, rebuilding a producer), even before the stage has started.
 /// </summary>
-internal sealed class ProducerSinkControl
+internal sealed class ProducerStageControl
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -13,7 +13,7 @@ internal sealed class ProducerSinkControl
     private long? _deadline;
     private TimeProvider _time = TimeProvider.System;
 
-    /// <summary>Completes when every record is settled (or counted at the deadline); fails with a <see cref="ProducerSinkFailure"/>.</summary>
+    /// <summary>Completes when every record is settled (or counted at the deadline); fails with a <see cref="ProducerStageFailure"/>.</summary>
     public Task Completion => _completion.Task;
 
     /// <summary>Any thread: the stage ends within <paramref name="remaining"/>, settled or not.</summary>

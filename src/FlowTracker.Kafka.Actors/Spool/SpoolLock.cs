@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FlowTracker.Kafka.Actors.Spool;
+
+/// <summary>
+/// The spool directory's owner: an exclusive lock on <c>spool.lock</c>, held for the spool's life. On Unix .NET
+/// takes it with flock(LOCK_EX), which the kernel drops when the process dies, even by SIGKILL: a crash leaves
+/// no stale lock. Who holds it is written to <c>spool.owner</c> beside it, because a flock'd file cannot be read
+/// by the process that is refused.
+/// </summary>
+internal sealed class SpoolLock : IDisposable
+{
+    private const string LockFile = "spool.lock";
+    private const string OwnerFile = "spool.owner";
+    private readonly FileStream _lock;
+
+    private SpoolLock(FileStream held) => _lock = held;
+
+    /// <exception cref="SpoolLockedException">Another spool holds the directory; the message names it and its holder.</exception>
+    public static SpoolLock Acquire(string directory)
+    {
+        var path = Path.Combine(directory, LockFile);
+        FileStream held;
+        try
+        {
+            held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException && File.Exists(path))
+        {
+            throw new SpoolLockedException(
+                $"The spool directory '{directory}' is in use by {Holder(directory)}. Two exporters cannot share one spool: "
+                + "give each process its own spool.directory, or stop the other one first.",
+                ex);
+        }
+
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            File.WriteAllText(
+                Path.Combine(directory, OwnerFile),
+                string.Create(CultureInfo.InvariantCulture, $"process {Environment.ProcessId} ({process.ProcessName}) on {Environment.MachineName}, since {DateTimeOffset.UtcNow:O}"));
+        }
+#pragma warning disable CA1031 // Naming the holder is a courtesy to whoever is refused next; the lock itself is what counts.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return new SpoolLock(held);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(Path.Combine(Path.GetDirectoryName(_lock.Name)!, OwnerFile));
+        }
+#pragma warning disable CA1031 // A stale owner file is harmless: it is read only while the lock is held.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        _lock.Dispose();
+    }
+
+    private static string Holder(string directory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, OwnerFile)).Trim();
+        }
+#pragma warning disable CA1031 // The holder is unknown: the message says so.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "another spool (its holder is not known)";
+        }
+    }
+}

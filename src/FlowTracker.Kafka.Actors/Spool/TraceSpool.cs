@@ -1,0 +1,392 @@
+using FASTER.core;
+
+namespace FlowTracker.Kafka.Actors.Spool;
+
+/// <summary>
+/// The exporter's write-ahead spool on local disk, over FASTER's FasterLog (DESIGN-spool.md says why): every
+/// accepted record is appended; a commit every interval makes what was appended survive a killed process; a
+/// record is removed once its outcome is final, and the log is truncated behind the oldest record still held,
+/// which deletes whole segment files. At the next start <see cref="ReadBacklog"/> gives back what an earlier
+/// run left, oldest first.
+/// </summary>
+/// <remarks>
+/// Threads: every public member may be called from any thread. <see cref="Append"/> is serialized by one lock
+/// (FasterLog's enqueue copies into memory; it waits only while the disk is behind by four pages);
+/// <see cref="Remove"/> and <see cref="Stats"/> take a short lock and never touch the disk; commits run on the
+/// spool's own thread. <see cref="ReadBacklog"/> may be enumerated once, on any one thread, while appends and
+/// removals go on. Nothing here throws into the caller once <see cref="Open"/> returned: an IO failure makes the
+/// spool degraded (memory-only, reported by <see cref="Stats"/> and a warning) until the exporter restarts.
+/// </remarks>
+internal sealed class TraceSpool : IDisposable
+{
+    private readonly object _appendGate = new();
+    private readonly object _gate = new();
+    private readonly object _commitGate = new();
+    private const int MaxCookieRanges = 16_384;
+    private readonly RemovedRanges _ranges = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly SpoolGeometry _geometry;
+    private readonly Action<string> _warn;
+    private readonly TimeProvider _time;
+    private readonly SpoolHealth _health;
+    private SpoolLock? _lock;
+    private IDevice? _device;
+    private FasterLog? _log;
+    private Thread? _committer;
+    private byte[] _buffer = new byte[4096];
+    private long _lastEnd;
+    private long _truncatedUntil;
+    private long _backlogFrom;
+    private long _backlogUntil;
+
+    // Ranges an earlier run had removed in the backlog, oldest first, from _unscanned on: not reached by the scan yet.
+    private List<(long Start, long End)> _recoveredRemoved = [];
+    private int _unscanned;
+    private long _appended, _committed, _removed, _full, _recovered, _corrupt;
+    private bool _backlogRead;
+    private bool _disposed;
+
+    private TraceSpool(string directory, long maxBytes, Action<string>? warn, TimeProvider? time)
+    {
+        _directory = directory;
+        _maxBytes = maxBytes;
+        _geometry = SpoolGeometry.For(maxBytes);
+        _warn = warn ?? (_ => { });
+        _time = time ?? TimeProvider.System;
+        _health = new SpoolHealth(_directory, _warn, _time);
+    }
+
+    /// <summary>Bytes of the backlog an earlier run left (records, padding and any unreadable part).</summary>
+    public long BacklogBytes => _backlogUntil - _backlogFrom;
+
+    /// <summary>
+    /// Opens (or creates) the spool in <paramref name="directory"/> and takes it for this process. A directory that
+    /// cannot be created or written gives a degraded spool (memory-only, with a warning), not an exception.
+    /// </summary>
+    /// <exception cref="SpoolLockedException">Another spool, in this or another process, holds the directory.</exception>
+    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<string>? warn = null, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, SpoolGeometry.MinMaxBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(commitInterval, TimeSpan.Zero);
+        var spool = new TraceSpool(Path.GetFullPath(directory), maxBytes, warn, time);
+        try
+        {
+            Directory.CreateDirectory(spool._directory);
+            spool._lock = SpoolLock.Acquire(spool._directory);
+            spool.OpenLog();
+        }
+        catch (SpoolLockedException)
+        {
+            spool.Dispose();
+            throw;
+        }
+#pragma warning disable CA1031 // An unusable directory is the spool's degradation, reported, never the exporter's crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            spool._health.Degrade($"it could not be opened: {ex.Message}");
+            return spool;
+        }
+
+        spool._committer = new Thread(() => spool.CommitEvery(commitInterval)) { IsBackground = true, Name = "flowtracker-spool-commit" };
+        spool._committer.Start();
+        return spool;
+    }
+
+    /// <summary>Writes the record ahead; it is durable once the next commit ran. Never throws.</summary>
+    public SpoolAppend Append(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, IReadOnlyList<SpoolHeader>? headers = null)
+    {
+        var size = SpoolRecordFormat.SizeOf(key, value, headers);
+        lock (_appendGate)
+        {
+            if (_disposed)
+            {
+                return new SpoolAppend(SpoolAppendStatus.Unavailable, SpoolId.None);
+            }
+
+            if (_health.IsDegraded || _log is not { } log)
+            {
+                _health.NotSpooled();
+                return new SpoolAppend(SpoolAppendStatus.Unavailable, SpoolId.None);
+            }
+
+            var footprint = log.HeaderSize + ((size + 3) & ~3);
+            if (footprint > _geometry.PageSize)
+            {
+                return new SpoolAppend(SpoolAppendStatus.TooLarge, SpoolId.None);
+            }
+
+            // The same measure as the truncation: bytes from the oldest record still held to the tail.
+            if (log.TailAddress - Volatile.Read(ref _truncatedUntil) + footprint > _maxBytes)
+            {
+                Interlocked.Increment(ref _full);
+                return new SpoolAppend(SpoolAppendStatus.Full, SpoolId.None);
+            }
+
+            if (_buffer.Length < size)
+            {
+                _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+            }
+
+            var entry = _buffer.AsSpan(0, size);
+            SpoolRecordFormat.Write(entry, key, value, headers);
+            if (SpoolLog.Enqueue(log, entry, _time, out var failure) is not { } address)
+            {
+                _health.Degrade(failure!);
+                _health.NotSpooled();
+                return new SpoolAppend(SpoolAppendStatus.Unavailable, SpoolId.None);
+            }
+
+            if (address != _lastEnd)
+            {
+                // A record that does not fit in the page's rest starts the next page: the rest is padding.
+                if (address % _geometry.PageSize != 0 || address < _lastEnd)
+                {
+                    _health.Degrade($"its bookkeeping lost track of the log (record at {address}, expected {_lastEnd})");
+                    return new SpoolAppend(SpoolAppendStatus.Unavailable, SpoolId.None);
+                }
+
+                lock (_gate)
+                {
+                    _ranges.Add(_lastEnd, address);
+                }
+            }
+
+            _lastEnd = address + footprint;
+            Interlocked.Increment(ref _appended);
+            return new SpoolAppend(SpoolAppendStatus.Spooled, new SpoolId(address, footprint));
+        }
+    }
+
+    /// <summary>The record's outcome is final (delivered, failed or dropped for good): it leaves the spool at a later commit. Call once per id.</summary>
+    public void Remove(SpoolId id)
+    {
+        if (id.IsNone)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_log is null || id.Address < _truncatedUntil)
+            {
+                return;
+            }
+
+            _ranges.Add(id.Address, id.End);
+            _removed++;
+        }
+    }
+
+    /// <summary>
+    /// What an earlier run left, oldest first, streamed from disk (not held in memory). A record that cannot be
+    /// read is skipped and counted (<see cref="SpoolStats.Corrupt"/>). Once only: a second enumeration yields nothing.
+    /// </summary>
+    public IEnumerable<SpoolRecord> ReadBacklog()
+    {
+        lock (_gate)
+        {
+            if (_backlogRead || _log is null || _health.IsDegraded)
+            {
+                yield break;
+            }
+
+            _backlogRead = true;
+        }
+
+        var log = _log;
+
+        // Between one record given back and the next lies nothing to keep: padding, records an earlier run removed,
+        // unreadable places. Each such stretch becomes removed as the scan passes it, so truncation can pass it too.
+        var keptUntil = _backlogFrom;
+        var scannedUntil = _backlogFrom;
+        var skipped = 0;
+        var lastWasDamaged = false;
+        foreach (var item in LogScan.Read(log, _backlogFrom, _backlogUntil, _geometry.PageBits))
+        {
+            var id = item.Entry is null ? SpoolId.None : new SpoolId(item.Address, log.HeaderSize + ((item.Length + 3) & ~3));
+            scannedUntil = item.Entry is null ? item.Address : id.End;
+            SpoolRecord? record = null;
+            lastWasDamaged = item.Entry is null || (!RemovedEarlier(id.Address) && !SpoolRecordFormat.TryRead(item.Entry.AsSpan(0, item.Length), id, out record));
+            if (lastWasDamaged)
+            {
+                skipped++;
+            }
+
+            if (record is null)
+            {
+                continue;
+            }
+
+            Skip(keptUntil, id.Address);
+            keptUntil = id.End;
+            Interlocked.Increment(ref _recovered);
+            yield return record;
+        }
+
+        // The scan ended before the committed tail: the end of the log was cut short or zeroed (one place, however
+        // many records it held, and the same place as a damaged record the scan just counted).
+        if (scannedUntil < _backlogUntil && !lastWasDamaged)
+        {
+            skipped++;
+        }
+
+        Skip(keptUntil, _backlogUntil);
+        lock (_gate)
+        {
+            _unscanned = _recoveredRemoved.Count;
+        }
+
+        if (skipped > 0)
+        {
+            Interlocked.Add(ref _corrupt, skipped);
+            _warn($"FlowTracker Kafka exporter: the spool at '{_directory}' had {skipped} unreadable place(s), skipped; {Interlocked.Read(ref _recovered)} record(s) recovered.");
+        }
+    }
+
+    /// <summary>Truncates behind the oldest record still held and makes every append so far durable. The spool's thread calls it every commit interval.</summary>
+    public void Commit()
+    {
+        lock (_commitGate)
+        {
+            if (_log is not { } log || _health.IsDegraded)
+            {
+                return;
+            }
+
+            try
+            {
+                byte[] cookie;
+                lock (_gate)
+                {
+                    var until = _ranges.TakeFrom(_truncatedUntil);
+                    if (until > _truncatedUntil)
+                    {
+                        log.TruncateUntil(until);
+                        Volatile.Write(ref _truncatedUntil, until);
+                    }
+
+                    cookie = _ranges.ToCookie(MaxCookieRanges, _recoveredRemoved.GetRange(_unscanned, _recoveredRemoved.Count - _unscanned));
+                }
+
+                // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
+                var covered = Interlocked.Read(ref _appended);
+                var tail = log.TailAddress;
+                log.CommitStrongly(out _, out _, spinWait: true, cookie);
+                if (log.CommittedUntilAddress < tail)
+                {
+                    // FasterLog reports a failed flush only at a later commit; a commit that fell short says it now.
+                    throw new IOException($"the log was committed up to {log.CommittedUntilAddress}, not {tail}");
+                }
+
+                Interlocked.Exchange(ref _committed, covered);
+            }
+#pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _health.Degrade($"a commit failed: {ex.Message}");
+            }
+        }
+    }
+
+    public SpoolStats Stats()
+    {
+        var live = _log is { } log && !_health.IsDegraded && !_disposed ? log.TailAddress - Volatile.Read(ref _truncatedUntil) : 0;
+        lock (_gate)
+        {
+            return new SpoolStats(
+                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _recovered),
+                Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
+        }
+    }
+
+    /// <summary>Commits what was appended (unless degraded), then closes the log and releases the directory.</summary>
+    public void Dispose()
+    {
+        lock (_appendGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _stopping.Set();
+        _committer?.Join();
+        Commit();
+        lock (_commitGate)
+        {
+            try
+            {
+                _log?.Dispose();
+                _device?.Dispose();
+            }
+#pragma warning disable CA1031 // A log that failed may fail to close too; the lock is released all the same.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
+            _lock?.Dispose();
+            _lock = null;
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void OpenLog()
+    {
+        var (device, log, setAside) = SpoolLog.Open(_directory, _geometry, _time);
+        (_device, _log) = (device, log);
+        if (setAside is not null)
+        {
+            Interlocked.Increment(ref _corrupt);
+            _warn($"FlowTracker Kafka exporter: the spool at '{_directory}' held records but no readable commit; they were moved to '{setAside}' and a new spool started.");
+        }
+
+        // A record removed while its commit ran may lie past what that commit covered: its range says nothing of
+        // the records this run writes there.
+        _recoveredRemoved = [.. RemovedRanges.FromCookie(log.RecoveredCookie).Where(r => r.Start < log.TailAddress).Select(r => (r.Start, Math.Min(r.End, log.TailAddress)))];
+        _backlogFrom = log.BeginAddress;
+        _backlogUntil = log.TailAddress;
+        _truncatedUntil = log.BeginAddress;
+        _lastEnd = log.TailAddress;
+    }
+
+    /// <summary>Whether an earlier run removed the record at <paramref name="address"/> (the scan asks in address order).</summary>
+    private bool RemovedEarlier(long address)
+    {
+        lock (_gate)
+        {
+            while (_unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].End <= address)
+            {
+                _unscanned++;
+            }
+
+            return _unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].Start <= address;
+        }
+    }
+
+    private void Skip(long from, long until)
+    {
+        lock (_gate)
+        {
+            _ranges.Add(from, until);
+        }
+    }
+
+    private void CommitEvery(TimeSpan interval)
+    {
+        while (!_stopping.Wait(interval))
+        {
+            Commit();
+        }
+    }
+
+}

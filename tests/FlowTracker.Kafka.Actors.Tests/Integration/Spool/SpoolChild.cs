@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FlowTracker.Kafka.Actors.Spool;
+
+namespace FlowTracker.Kafka.Actors.Tests.Integration.Spool;
+
+/// <summary>The child process's side of the spool tests, and how a test starts one.</summary>
+internal static class SpoolChild
+{
+    public const string Append = "spool-append";
+    public const string Hold = "spool-hold";
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Starts this test assembly as a program with <paramref name="args"/>; its standard input and output are the test's.</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(SpoolChild).Assembly.Location);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the child process");
+    }
+
+    /// <summary>Record <paramref name="sequence"/>: its key says the number, its value is derived from it.</summary>
+    public static (byte[] Key, byte[] Value) Record(long sequence)
+    {
+        var value = new byte[1300];
+        for (var i = 0; i < value.Length; i++)
+        {
+            value[i] = (byte)((sequence * 31) + i);
+        }
+
+        return (Encoding.UTF8.GetBytes(sequence.ToString(CultureInfo.InvariantCulture)), value);
+    }
+
+    /// <summary>Appends numbered records for ever; each time the spool's own commit covered more, says "committed N".</summary>
+    public static int AppendUntilKilled(string directory)
+    {
+        using var spool = TraceSpool.Open(directory, 1L << 30, CommitInterval);
+        long told = 0;
+        for (long i = 0; ; i++)
+        {
+            var (key, value) = Record(i);
+            spool.Append(key, value);
+            if ((i & 0xFF) == 0 && spool.Stats().Committed is var committed && committed > told)
+            {
+                told = committed;
+                Console.Out.WriteLine($"committed {committed}");
+                Console.Out.Flush();
+            }
+        }
+    }
+
+    /// <summary>Holds a spool until the test closes this process's standard input.</summary>
+    public static int HoldUntilStdinCloses(string directory)
+    {
+        using var spool = TraceSpool.Open(directory, 1L << 30, CommitInterval);
+        Console.Out.WriteLine("holding");
+        Console.Out.Flush();
+        Console.In.ReadToEnd();
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+namespace FlowTracker.Kafka.Actors.Tests.Integration.Spool;
+
+/// <summary>A fresh directory for one test, deleted with everything in it afterwards.</summary>
+internal sealed class SpoolDirectory : IDisposable
+{
+    public SpoolDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "flowtracker-spool-" + Guid.NewGuid().ToString("N"));
+
+    public long Bytes => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    /// <summary>The log's segment files, oldest first.</summary>
+    public FileInfo[] Segments =>
+        [.. new DirectoryInfo(Path).EnumerateFiles("spool.log.*").OrderBy(f => int.Parse(f.Name["spool.log.".Length..], System.Globalization.CultureInfo.InvariantCulture))];
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}

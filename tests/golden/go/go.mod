@@ -1,0 +1,3 @@
+module flowtracker.dev/golden
+
+go 1.19
