@@ -30,6 +30,18 @@ public sealed record ExporterStats(
     public long PossibleDuplicates { get; init; }
 
     /// <summary>
+    /// Traces larger than the record limit that were split into several records (see <see cref="OversizedTraces.Split"/>);
+    /// each still counts once in the identity. 0 by default.
+    /// </summary>
+    public long SplitTraces { get; init; }
+
+    /// <summary>The records the <see cref="SplitTraces"/> became, all together. 0 by default.</summary>
+    public long SplitParts { get; init; }
+
+    /// <summary>Spans whose longest tag values were cut to fit a record (see <see cref="OversizedTraces.Truncate"/>). 0 by default.</summary>
+    public long TruncatedSpans { get; init; }
+
+    /// <summary>
     /// Why the exporter can no longer send, or <see langword="null"/> while it can: an application's producer
     /// hit a fatal error (the exporter cannot rebuild it), or the restart budget ran out.
     /// </summary>
@@ -53,6 +65,7 @@ public sealed record ExporterStats(
     /// <inheritdoc />
     public override string ToString() =>
         $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes) restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates}"
+        + (SplitTraces == 0 && TruncatedSpans == 0 ? string.Empty : $" split={SplitTraces} ({SplitParts} parts) truncated-spans={TruncatedSpans}")
         + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"");
 
     /// <summary>The non-zero counts as <c>key=count</c>, comma separated.</summary>

@@ -12,7 +12,8 @@ namespace FlowTracker.Kafka.Actors;
 /// <summary>
 /// FlowTracker's Kafka exporter: <see cref="Export"/> hands each trace to the exporter actor, which
 /// feeds an Akka.Streams Kafka producer sink. Every trace becomes one record, key = trace id
-/// (UTF-8), value = the trace's JSON, header <c>content-type: application/json</c>.
+/// (UTF-8), value = the trace's JSON, header <c>content-type: application/json</c>; a trace too large for one
+/// record is split into parts, as <see cref="KafkaExporterOptions.OversizedTraces"/> says.
 /// </summary>
 /// <example>
 /// Plain ActorSystem: <c>var exporter = KafkaTraceExporter.Start(system, options);</c>.

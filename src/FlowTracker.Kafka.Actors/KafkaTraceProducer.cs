@@ -13,7 +13,7 @@ namespace FlowTracker.Kafka.Actors;
 /// The exporter's Kafka producer stage as Akka.Streams building blocks, for applications that already move their
 /// traces through a stream (the counterparts of Akka.Streams.Kafka's <c>PlainSink</c> and <c>FlexiFlow</c>).
 /// The same stage runs inside <see cref="KafkaTraceExporter"/>, with the same guarantees: each trace becomes one
-/// record (key = trace id, value = its JSON); the producer's reports and errors are handled in one ordered path;
+/// record (key = trace id, value = its JSON; a trace over the size limit split into parts); the producer's reports and errors are handled in one ordered path;
 /// a fatal error rebuilds the producer with backoff and sends again every record of unknown outcome; completing
 /// the stream (or cancelling the flow's downstream) delivers what is held, bounded by
 /// <see cref="KafkaExporterOptions.FlushTimeout"/>. Backpressure replaces the exporter's drops: the stage stops
@@ -80,17 +80,21 @@ public static class KafkaTraceProducer
             : ProducerLease.Borrowed(settings.Producer!);
         var stage = new ProducerStage(producers, SenderOptions.From(settings, time), ledger, backoff, role, settings.MaxBufferedBytes, emitOutcomes);
 
+        var encoder = new RecordEncoder(settings.MaxMessageBytes, settings.OversizedTraces);
         return AkkaFlow.Create<Trace>()
-            .Select(trace => Encode(trace, settings, counters, log))
+            .SelectMany(trace => Encode(trace, encoder, counters, log))
             .ViaMaterialized(AkkaFlow.FromGraph(stage), Keep.Right)
             .MapMaterializedValue(control => Conclude(control.Completion, counters, metrics));
     }
 
-    /// <summary>Counts the trace in, and encodes it, or refuses it with its reason (counted here, its outcome emitted in turn).</summary>
-    private static OutgoingRecord Encode(Trace trace, KafkaExporterSettings settings, ExporterCounters counters, ILoggingAdapter log)
+    /// <summary>
+    /// Counts the trace in, and encodes it (one record, or a split trace's parts), or refuses it with its reason
+    /// (counted here; the refusal passes through the stage so that its outcome comes out in turn).
+    /// </summary>
+    private static OutgoingRecord[] Encode(Trace trace, RecordEncoder encoder, ExporterCounters counters, ILoggingAdapter log)
     {
         counters.TryAccept(long.MaxValue);
-        if (RecordEncoder.Encode(trace, settings.MaxMessageBytes, out var reason, out var error) is not { } record)
+        if (!encoder.TryEncode(trace, out var record, out var parts, out var reason, out var error, out var truncated))
         {
             counters.Dropped(reason);
             if (error is not null)
@@ -98,12 +102,13 @@ public static class KafkaTraceProducer
                 log.Warning("FlowTracker Kafka producer could not serialize a trace: {SerializationError}", error);
             }
 
-            return OutgoingRecord.Refusal(RecordEncoder.IdOf(trace), reason);
+            return [OutgoingRecord.Refusal(RecordEncoder.IdOf(trace), reason)];
         }
 
         // Bounded by the stage (it stops pulling at MaxBufferedBytes), so reserving cannot be refused here.
-        counters.TryReserveBytes(record.ReservedBytes, long.MaxValue);
-        return record;
+        counters.TryReserveBytes(record?.ReservedBytes ?? parts![0].Parts!.Bytes, long.MaxValue);
+        counters.Encoded(parts?.Length ?? 0, truncated);
+        return parts ?? [record!];
     }
 
     private static async Task<ExporterStats> Conclude(Task completion, ExporterCounters counters, ExporterMetrics metrics)

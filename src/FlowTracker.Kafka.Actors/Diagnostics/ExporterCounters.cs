@@ -24,6 +24,9 @@ internal sealed class ExporterCounters
     private long _pendingBytes;
     private long _restarts;
     private long _possibleDuplicates;
+    private long _splitTraces;
+    private long _splitParts;
+    private long _truncatedSpans;
     private string? _producerFailure;
     private long _inFlight;
     private DateTimeOffset? _brokersUnreachableSince;
@@ -210,6 +213,22 @@ internal sealed class ExporterCounters
         }
     }
 
+    /// <summary>A trace was encoded as <paramref name="parts"/> records (0: one whole record), after cutting <paramref name="truncatedSpans"/> spans' tags.</summary>
+    public void Encoded(int parts, int truncatedSpans)
+    {
+        if (parts == 0 && truncatedSpans == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _splitTraces += parts > 0 ? 1 : 0;
+            _splitParts += parts;
+            _truncatedSpans += truncatedSpans;
+        }
+    }
+
     public void Resent(int records)
     {
         lock (_gate)
@@ -235,7 +254,7 @@ internal sealed class ExporterCounters
     public ExporterStats Snapshot()
     {
         // Only copies under the lock, which every Export takes: the dictionaries are built after it.
-        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates;
+        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates, splitTraces, splitParts, truncatedSpans;
         long[] dropped;
         KeyValuePair<ErrorCode, long>[] failed;
         string? producerFailure;
@@ -246,6 +265,7 @@ internal sealed class ExporterCounters
             dropped = (long[])_dropped.Clone();
             failed = _failed.Count == 0 ? [] : [.. _failed];
             (producerFailure, unreachableSince, lastRestart) = (_producerFailure, _brokersUnreachableSince, _lastRestart);
+            (splitTraces, splitParts, truncatedSpans) = (_splitTraces, _splitParts, _truncatedSpans);
         }
 
         var byReason = new Dictionary<DropReason, long>(dropped.Length);
@@ -258,6 +278,9 @@ internal sealed class ExporterCounters
         {
             ProducerRestarts = restarts,
             PossibleDuplicates = possibleDuplicates,
+            SplitTraces = splitTraces,
+            SplitParts = splitParts,
+            TruncatedSpans = truncatedSpans,
             ProducerFailure = producerFailure,
             BrokersUnreachable = unreachableSince is not null,
             LastProducerRestart = lastRestart,

@@ -56,6 +56,9 @@ internal sealed class ExporterMetrics : IDisposable
             "{trace}",
             "Traces Kafka did not take, by Kafka error code.");
         Count(meter, PossibleDuplicates, "{record}", "Records re-sent by a rebuilt producer that may already be on the topic.", s => s.PossibleDuplicates);
+        Count(meter, TracesSplit, "{trace}", "Traces too large for one record, sent as several.", s => s.SplitTraces);
+        Count(meter, SplitParts, "{record}", "The records the split traces became.", s => s.SplitParts);
+        Count(meter, TruncatedSpans, "{span}", "Spans whose longest tag values were cut to fit a record (OversizedTraces = Truncate).", s => s.TruncatedSpans);
         Count(meter, ProducerRestarts, "{restart}", "Producers rebuilt after a fatal error.", s => s.ProducerRestarts);
         Gauge(meter, BufferTraces, "{trace}", "Traces buffered or in flight.", s => s.Pending);
         Gauge(meter, BufferBytes, "By", "Encoded bytes buffered or in flight.", s => s.PendingBytes);

@@ -18,6 +18,9 @@ internal static class MetricNames
     public const string BufferBytes = "flowtracker.kafka.buffer.bytes";
     public const string RecordsInFlight = "flowtracker.kafka.records.in_flight";
     public const string PossibleDuplicates = "flowtracker.kafka.records.possible_duplicates";
+    public const string TracesSplit = "flowtracker.kafka.traces.split";
+    public const string SplitParts = "flowtracker.kafka.records.split_parts";
+    public const string TruncatedSpans = "flowtracker.kafka.spans.truncated";
     public const string ProducerRestarts = "flowtracker.kafka.producer.restarts";
     public const string SkippedMeasurements = "flowtracker.kafka.metrics.skipped_measurements";
 

@@ -24,6 +24,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
     private readonly ExporterCounters _counters;
     private readonly KafkaTraceExporter _exporter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RecordEncoder _encoder;
     private bool _restarting;
     private bool _restarted;
 
@@ -32,6 +33,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _settings = settings;
         _counters = counters;
         _exporter = exporter;
+        _encoder = new RecordEncoder(settings.MaxMessageBytes, settings.OversizedTraces);
 
         Receive<Trace>(Accept);
         Receive<GetExporterStats>(_ => Sender.Tell(_counters.Snapshot()));
@@ -103,7 +105,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        if (RecordEncoder.Encode(trace, _settings.MaxMessageBytes, out var reason, out var error) is not { } record)
+        if (!_encoder.TryEncode(trace, out var record, out var parts, out var reason, out var error, out var truncated))
         {
             _counters.Dropped(reason);
             if (error is not null)
@@ -114,12 +116,23 @@ internal sealed class KafkaExporterActor : ReceiveActor
             return;
         }
 
-        if (!_counters.TryReserveBytes(record.ReservedBytes, _settings.MaxBufferedBytes))
+        var bytes = record?.ReservedBytes ?? parts![0].Parts!.Bytes;
+        if (!_counters.TryReserveBytes(bytes, _settings.MaxBufferedBytes))
         {
             _counters.Dropped(DropReason.BufferFull);
             return;
         }
 
-        _exporter.Lifetime.Offer(record);
+        _counters.Encoded(parts?.Length ?? 0, truncated);
+        if (record is not null)
+        {
+            _exporter.Lifetime.Offer(record);
+            return;
+        }
+
+        foreach (var part in parts!)
+        {
+            _exporter.Lifetime.Offer(part);
+        }
     }
 }

@@ -124,7 +124,7 @@ internal sealed class ProducerLease : IRecordProducer
         {
             Key = record.Key,
             Value = record.Value,
-            Headers = new Headers { { RecordHeaders.ContentTypeName, RecordHeaders.ContentTypeValue } },
+            Headers = RecordHeaders.For(record),
         };
         var events = _events!;
         var generation = _generation;

@@ -1,32 +1,47 @@
+using System.Buffers;
 using System.Text;
+using FlowTracker.Serialization;
 
 namespace FlowTracker.Kafka.Actors.Stages;
 
 /// <summary>
-/// A trace as a record, for the exporter actor and the public stream alike: what makes a trace invalid, too
-/// large or impossible to serialize is decided here once, so both count the same drop for the same trace.
+/// A trace as records, for the exporter actor and the public stream alike: what makes a trace invalid, too large
+/// or impossible to serialize is decided here once, so both count the same drop for the same trace. A trace over
+/// the size limit is split into parts (or truncated, or dropped) as <see cref="OversizedTraces"/> says. One
+/// instance per user thread (the actor, a stream's stage): the encoding buffer is reused, so a trace costs its
+/// record's bytes and little else.
 /// </summary>
-internal static class RecordEncoder
+internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversized)
 {
+    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _scratch = new(1024);
+    private int[] _spanEnds = new int[64];
+
     /// <summary>
-    /// The record for <paramref name="trace"/>, or <see langword="null"/> with the reason it is dropped. Never
-    /// throws: whatever the caller's data throws while read or serialized is that one trace's
-    /// <see cref="DropReason.SerializationError"/>, described in <paramref name="error"/>.
+    /// The records for <paramref name="trace"/>: one <paramref name="record"/>, or several <paramref name="parts"/>
+    /// (a split trace); false with the <paramref name="reason"/> it is dropped. Never throws: whatever the caller's
+    /// data throws while read or serialized is that one trace's <see cref="DropReason.SerializationError"/>,
+    /// described in <paramref name="error"/>. <paramref name="truncatedSpans"/> counts spans whose tags were cut.
     /// </summary>
-    public static OutgoingRecord? Encode(Trace? trace, int maxMessageBytes, out DropReason reason, out string? error)
+    public bool TryEncode(Trace? trace, out OutgoingRecord? record, out OutgoingRecord[]? parts, out DropReason reason, out string? error, out int truncatedSpans)
     {
+        record = null;
+        parts = null;
         error = null;
+        truncatedSpans = 0;
         try
         {
-            return EncodeUnguarded(trace, maxMessageBytes, out reason);
+            return TryEncodeUnguarded(trace, ref record, ref parts, out reason, ref truncatedSpans);
         }
 #pragma warning disable CA1031 // Whatever one trace's content throws is that trace's: counted, and the pipeline goes on.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            record = null;
+            parts = null;
             reason = DropReason.SerializationError;
             error = $"{ex.GetType().Name}: {MessageOf(ex)}";
-            return null;
+            return false;
         }
     }
 
@@ -45,16 +60,16 @@ internal static class RecordEncoder
         }
     }
 
-    private static OutgoingRecord? EncodeUnguarded(Trace? trace, int maxMessageBytes, out DropReason reason)
+    private bool TryEncodeUnguarded(Trace? trace, ref OutgoingRecord? record, ref OutgoingRecord[]? parts, out DropReason reason, ref int truncatedSpans)
     {
         reason = DropReason.InvalidTrace;
         if (trace is null)
         {
-            return null;
+            return false;
         }
 
         var traceId = trace.TraceId;
-        IReadOnlyList<Span>? spans;
+        Span[]? spans;
         try
         {
             // Read once: a list the caller keeps changing after Export cannot change what is encoded.
@@ -67,22 +82,190 @@ internal static class RecordEncoder
             spans = null;
         }
 
-        if (string.IsNullOrWhiteSpace(traceId) || spans is null || spans.Any(static s => s is null))
+        if (string.IsNullOrWhiteSpace(traceId) || spans is null || Array.Exists(spans, static s => s is null))
         {
-            return null;
+            return false;
         }
 
-        var value = TraceJson.SerializeToUtf8Bytes(trace with { Spans = spans });
+        var snapshot = trace with { Spans = spans };
         var key = Encoding.UTF8.GetBytes(traceId);
-        long size = key.Length + value.Length + RecordHeaders.Size;
-        if (size > maxMessageBytes)
+        var length = EncodeWhole(snapshot, out var spansStart);
+        long size = key.Length + length + RecordHeaders.Size;
+        var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (size <= maxMessageBytes)
         {
-            reason = DropReason.TooLarge;
+            record = new OutgoingRecord(key, _buffer.WrittenSpan.ToArray(), size, acceptedAt);
+            return true;
+        }
+
+        reason = DropReason.TooLarge;
+        if (oversized == OversizedTraces.Drop || spans.Length == 0)
+        {
+            return false;
+        }
+
+        // Every part carries the trace's opening ({"trace_id":…,"spans":[), its key, its headers and the closing ]}.
+        var overhead = key.Length + RecordHeaders.Size + RecordHeaders.PartsSize + spansStart + 2;
+        if (oversized == OversizedTraces.Truncate && TruncateOversizedSpans(snapshot, spans, key.Length, ref truncatedSpans))
+        {
+            length = EncodeWhole(snapshot, out spansStart);
+            overhead = key.Length + RecordHeaders.Size + RecordHeaders.PartsSize + spansStart + 2;
+        }
+
+        if (Pack(spans.Length, spansStart, overhead) is not { } runs)
+        {
+            return false;
+        }
+
+        parts = Cut(runs, key, spansStart, overhead, acceptedAt);
+        return true;
+    }
+
+    private int EncodeWhole(Trace snapshot, out int spansStart)
+    {
+        var count = snapshot.Spans!.Count;
+        if (_spanEnds.Length < count)
+        {
+            _spanEnds = new int[Math.Max(count, _spanEnds.Length * 2)];
+        }
+
+        _buffer.ResetWrittenCount();
+        return TraceEncoder.EncodeWithSpanEnds(_buffer, snapshot, _spanEnds, out spansStart);
+    }
+
+    private int SpanStart(int index, int spansStart) => index == 0 ? spansStart : _spanEnds[index - 1] + 1;
+
+    /// <summary>Runs of spans (first, count), in order, each part under the limit; null when one span alone is over it.</summary>
+    private List<(int First, int Count)>? Pack(int spanCount, int spansStart, int overhead)
+    {
+        var runs = new List<(int First, int Count)>();
+        var first = 0;
+        while (first < spanCount)
+        {
+            if (overhead + (_spanEnds[first] - SpanStart(first, spansStart)) > maxMessageBytes)
+            {
+                return null;
+            }
+
+            var last = first;
+            while (last + 1 < spanCount && overhead + (_spanEnds[last + 1] - SpanStart(first, spansStart)) <= maxMessageBytes)
+            {
+                last++;
+            }
+
+            runs.Add((first, last - first + 1));
+            first = last + 1;
+        }
+
+        return runs;
+    }
+
+    /// <summary>Each part's document is the whole one's opening, the run's bytes as written (commas included), and <c>]}</c>.</summary>
+    private OutgoingRecord[] Cut(List<(int First, int Count)> runs, byte[] key, int spansStart, int overhead, long acceptedAt)
+    {
+        var written = _buffer.WrittenSpan;
+        var parts = new OutgoingRecord[runs.Count];
+        var sizes = new long[runs.Count];
+        long total = 0;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (first, count) = runs[i];
+            var from = SpanStart(first, spansStart);
+            var to = _spanEnds[first + count - 1];
+            sizes[i] = overhead + (to - from);
+            total += sizes[i];
+        }
+
+        var trace = new TraceParts(runs.Count, total);
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (first, count) = runs[i];
+            var from = SpanStart(first, spansStart);
+            var to = _spanEnds[first + count - 1];
+            var value = new byte[spansStart + (to - from) + 2];
+            written[..spansStart].CopyTo(value);
+            written[from..to].CopyTo(value.AsSpan(spansStart));
+            "]}"u8.CopyTo(value.AsSpan(spansStart + (to - from)));
+            parts[i] = new OutgoingRecord(key, value, sizes[i], acceptedAt) { Parts = trace, PartIndex = i };
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// Cuts the longest tag values of every span that alone cannot fit a part (each cut value ends with the marker)
+    /// until it fits; true when any span was cut. A span that still cannot fit is left as it is (the trace is then dropped).
+    /// </summary>
+    private bool TruncateOversizedSpans(Trace snapshot, Span[] spans, int keyLength, ref int truncatedSpans)
+    {
+        var cut = false;
+        for (var i = 0; i < spans.Length; i++)
+        {
+            var budget = maxMessageBytes - keyLength - RecordHeaders.Size - RecordHeaders.PartsSize;
+            if (SingleSpanLength(snapshot, spans[i]) <= budget || Truncated(snapshot, spans[i], budget) is not { } shorter)
+            {
+                continue;
+            }
+
+            spans[i] = shorter;
+            truncatedSpans++;
+            cut = true;
+        }
+
+        return cut;
+    }
+
+    private Span? Truncated(Trace snapshot, Span span, int budget)
+    {
+        if (span.Tags is not { Count: > 0 } original)
+        {
             return null;
         }
 
-        return new OutgoingRecord(key, value, size, System.Diagnostics.Stopwatch.GetTimestamp());
+        var tags = new Dictionary<string, string>(original.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in original)
+        {
+            tags[name] = value ?? "";
+        }
+
+        // Each round removes at least the excess in characters (a character is at least one byte), so it ends.
+        for (var round = 0; round <= tags.Count * 4; round++)
+        {
+            var candidate = span with { Tags = tags };
+            var excess = SingleSpanLength(snapshot, candidate) - budget;
+            if (excess <= 0)
+            {
+                return candidate;
+            }
+
+            var (longest, text) = tags.MaxBy(static t => t.Value.Length);
+            if (text.Length <= TruncationMarker.Length)
+            {
+                // Nothing left to cut: the span is too large for other reasons (its name, its ids, many short tags).
+                return null;
+            }
+
+            var keep = Math.Max(0, text.Length - excess - TruncationMarker.Length);
+            if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+            {
+                keep--;
+            }
+
+            tags[longest] = string.Concat(text.AsSpan(0, keep), TruncationMarker);
+        }
+
+        return null;
     }
+
+    /// <summary>The length of the document holding the trace with only <paramref name="span"/>.</summary>
+    private int SingleSpanLength(Trace snapshot, Span span)
+    {
+        _scratch.ResetWrittenCount();
+        return TraceEncoder.Encode(_scratch, snapshot with { Spans = [span] });
+    }
+
+    /// <summary>What ends a tag value the exporter cut to make its span fit a record.</summary>
+    internal const string TruncationMarker = "…[truncated]";
 
     /// <summary>
     /// The message of an exception that the caller's code (a span list or tags of its own) may have thrown: its

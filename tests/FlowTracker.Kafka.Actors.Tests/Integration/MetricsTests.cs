@@ -23,6 +23,9 @@ public sealed class MetricsTests(KafkaClusterFixture fixture) : TestKit
         [TracesDropped] = "ObservableCounter {trace}",
         [TracesFailed] = "ObservableCounter {trace}",
         [PossibleDuplicates] = "ObservableCounter {record}",
+        [TracesSplit] = "ObservableCounter {trace}",
+        [SplitParts] = "ObservableCounter {record}",
+        [TruncatedSpans] = "ObservableCounter {span}",
         [ProducerRestarts] = "ObservableCounter {restart}",
         [BufferTraces] = "ObservableUpDownCounter {trace}",
         [BufferBytes] = "ObservableUpDownCounter By",
@@ -57,6 +60,9 @@ public sealed class MetricsTests(KafkaClusterFixture fixture) : TestKit
         Assert.Equal(0, meter.Value(TracesDropped, (DropReasonAttribute, nameof(DropReason.BufferFull))));
         Assert.Equal(0, meter.Value(PossibleDuplicates));
         Assert.Equal(0, meter.Value(ProducerRestarts));
+        Assert.Equal(0, meter.Value(TracesSplit));
+        Assert.Equal(0, meter.Value(SplitParts));
+        Assert.Equal(0, meter.Value(TruncatedSpans));
         Assert.Equal(0, meter.Value(BufferTraces));
         Assert.Equal(0, meter.Value(BufferBytes));
         Assert.Equal(0, meter.Value(RecordsInFlight));

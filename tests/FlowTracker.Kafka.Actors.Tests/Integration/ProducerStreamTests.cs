@@ -24,7 +24,7 @@ public sealed class ProducerStreamTests(KafkaClusterFixture fixture) : TestKit
         var topic = await fixture.NewTopicAsync("stream-flow", partitions: 4);
         var traces = Enumerable.Range(0, count).Select(i => Traces.Checkout($"flow-{i}"))
             .Append(new Trace { TraceId = " ", Spans = [] })
-            .Append(Traces.Checkout("flow-too-large", spans: 2_000));
+            .Append(new Trace { TraceId = "flow-too-large", Spans = [new Span { SpanId = "1", Name = new string('x', 200_000) }] });
         var flow = KafkaTraceProducer.Flow(ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.MaxMessageBytes = 100_000));
 
         var (stats, outcomes) = Source.From(traces).ViaMaterialized(flow, Keep.Right).ToMaterialized(Sink.Seq<TraceOutcome>(), Keep.Both).Run(Sys.Materializer());
