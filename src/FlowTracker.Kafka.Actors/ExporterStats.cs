@@ -68,7 +68,8 @@ public sealed record ExporterStats(
         + (SplitTraces == 0 && TruncatedSpans == 0 ? string.Empty : $" split={SplitTraces} ({SplitParts} parts) truncated-spans={TruncatedSpans}")
         + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"");
 
-    private static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
+    /// <summary>The non-zero counts as <c>key=count</c>, comma separated.</summary>
+    internal static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)
         where TKey : notnull =>
         string.Join(", ", counts.Where(c => c.Value != 0).Select(c => $"{c.Key}={c.Value}"));
 }

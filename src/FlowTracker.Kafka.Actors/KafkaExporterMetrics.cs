@@ -6,11 +6,14 @@ namespace FlowTracker.Kafka.Actors;
 /// Every instrument carries the tag <c>messaging.destination.name</c> (the topic).
 /// </summary>
 /// <remarks>
-/// Instruments: counters <c>flowtracker.kafka.traces.exported</c>, <c>.delivered</c>, <c>.dropped</c> (tag
-/// <c>reason</c>), <c>.failed</c> (tag <c>error.type</c>, the Kafka error code), <c>flowtracker.kafka.producer.restarts</c>;
-/// up-down counters <c>flowtracker.kafka.buffer.traces</c>, <c>flowtracker.kafka.buffer.bytes</c> (pending),
-/// <c>flowtracker.kafka.records.in_flight</c> (handed to librdkafka, not yet reported); histogram
-/// <c>flowtracker.kafka.delivery.duration</c> (ms from <c>Export</c> to Kafka's acknowledgement).
+/// By OpenTelemetry's messaging conventions (with <c>messaging.system</c> = <c>kafka</c>, <c>messaging.operation.name</c> =
+/// <c>send</c>, and <c>error.type</c>, the Kafka error code, on failures): <c>messaging.client.sent.messages</c> and the
+/// histogram <c>messaging.client.operation.duration</c> (seconds, from the trace's acceptance to its delivery report).
+/// The exporter's own, under <c>flowtracker.kafka.*</c>: traces exported, delivered, dropped (tag
+/// <c>flowtracker.kafka.drop.reason</c>) and failed (tag <c>error.type</c>), records possibly duplicated, producer
+/// restarts, buffered traces and bytes, records in flight, skipped duration measurements; with
+/// <see cref="KafkaExporterOptions.StatisticsInterval"/>, librdkafka's statistics (<c>flowtracker.kafka.producer.queue.*</c>,
+/// <c>flowtracker.kafka.broker.*</c>). The README's Metrics section has the table.
 /// </remarks>
 public static class KafkaExporterMetrics
 {

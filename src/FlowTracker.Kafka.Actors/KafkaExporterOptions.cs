@@ -87,6 +87,16 @@ public sealed class KafkaExporterOptions
     public string? Dispatcher { get; set; }
 
     /// <summary>
+    /// How often librdkafka reports its statistics (it sets <c>statistics.interval.ms</c> of the exporter's producer), which the
+    /// exporter publishes as metrics: its producer queue, and per broker round-trip times, requests in flight and queued,
+    /// requests, errors, retries and bytes sent, throttling (see <see cref="KafkaExporterMetrics"/>). Whole milliseconds, from
+    /// 1 ms to 24 hours; <c>statistics-interval</c> in HOCON (<c>off</c> or a duration such as <c>15s</c>). Only for a producer the
+    /// exporter owns: an application's producer (<see cref="UseProducer{TKey, TValue}"/>) reports its statistics to its own
+    /// handler, so setting both is an error. Default: <see langword="null"/>, off (librdkafka computes no statistics).
+    /// </summary>
+    public TimeSpan? StatisticsInterval { get; set; }
+
+    /// <summary>
     /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:
     /// <c>acks=all</c>, <c>enable.idempotence=true</c>, <c>linger.ms=20</c>, <c>compression.type=lz4</c>,
     /// <c>partitioner=murmur2_random</c> (a trace lands where a JVM producer would put its key),

@@ -231,7 +231,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             foreach (var warning in _settings.Warnings)
             {
-                system.Log.Warning("{0}", warning);
+                system.Log.Warning("{SettingsWarning}", warning);
             }
         }
     }
@@ -245,7 +245,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
         catch (TimeoutException)
         {
-            log.Warning("FlowTracker Kafka exporter: no final accounting within {0} of shutdown.", timeout);
+            log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
         }
     }
 }

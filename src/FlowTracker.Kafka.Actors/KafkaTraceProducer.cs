@@ -71,12 +71,12 @@ public static class KafkaTraceProducer
     {
         var time = TimeProvider.System;
         var counters = new ExporterCounters();
-        var metrics = new ExporterMetrics(counters, settings.Topic);
+        var metrics = new ExporterMetrics(counters, settings.Topic, statistics: settings.StatisticsInterval is not null);
         var log = Logging.GetLogger(materializer.System, $"flowtracker-kafka-producer({settings.Topic})");
         var ledger = new DeliveryLedger(counters, metrics, log, settings.Topic, time);
         var backoff = new RestartBackoff(settings.Restart, time, Random.Shared.NextDouble);
         var producers = settings.OwnsProducer
-            ? ProducerLease.Owned(settings.ProducerConfig!, log, producerCreated)
+            ? ProducerLease.Owned(settings.ProducerConfig!, log, producerCreated, metrics.Statistics)
             : ProducerLease.Borrowed(settings.Producer!);
         var stage = new ProducerStage(producers, SenderOptions.From(settings, time), ledger, backoff, role, settings.MaxBufferedBytes, emitOutcomes);
 
@@ -99,7 +99,7 @@ public static class KafkaTraceProducer
             counters.Dropped(reason);
             if (error is not null)
             {
-                log.Warning("FlowTracker Kafka producer could not serialize a trace: {0}", error);
+                log.Warning("FlowTracker Kafka producer could not serialize a trace: {SerializationError}", error);
             }
 
             return [OutgoingRecord.Refusal(RecordEncoder.IdOf(trace), reason)];

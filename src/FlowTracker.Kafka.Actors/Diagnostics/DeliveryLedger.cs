@@ -13,6 +13,12 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// <remarks>Called from the stage's thread only; the counters it shares with others have their own lock.</remarks>
 internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
+    private const string LogPrefix = "FlowTracker Kafka exporter: ";
+
+    private const string ReportsMissingTemplate =
+        "{Records} record(s) got no delivery report within {ReportTimeout} (librdkafka reports every record within message.timeout.ms): the producer does not report deliveries. "
+        + "If it is the application's producer, build it with EnableDeliveryReports = true (dotnet.producer.enable.delivery.reports). Those records were failed with Local_MsgTimedOut.";
+
     private readonly RateLimitedErrorLog _errors = RateLimitedErrorLog.ForDeliveries(log, topic, time);
     private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
     private long _producerErrorsSinceUnreachable;
@@ -36,7 +42,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
                 Delivered(bytes, record.AcceptedAt);
                 break;
             case RecordOutcomeKind.Failed:
-                Failed(trace.Error, bytes);
+                Failed(trace.Error, bytes, record.AcceptedAt);
                 break;
             default:
                 counters.Dropped(trace.Reason, bytes);
@@ -81,7 +87,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _producerErrors.Failed(error.Code, error.Reason);
     }
 
-    public void Failed(ErrorCode error, long reservedBytes)
+    public void Failed(ErrorCode error, long reservedBytes, long acceptedAt)
     {
         // librdkafka uses the broker's MsgSizeTooLarge for its own pre-send size check too.
         if (error == ErrorCode.MsgSizeTooLarge)
@@ -91,6 +97,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         }
 
         counters.Failed(error, reservedBytes);
+        metrics.Failed(acceptedAt, error);
         _errors.Failed(error);
     }
 
@@ -103,7 +110,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     {
         counters.ProducerRestarted(time.GetUtcNow());
         log.Warning(
-            "FlowTracker Kafka exporter: the producer hit fatal error {0} ({1}); a new producer starts in {2:0.###} s (restart {3} of at most {4} within the window).",
+            "FlowTracker Kafka exporter: the producer hit fatal error {ErrorCode} ({ErrorReason}); a new producer starts in {DelaySeconds:0.###} s (restart {Restart} of at most {MaxRestarts} within the window).",
             error.Code, error.Reason, delay.TotalSeconds, restart, maxRestarts);
     }
 
@@ -114,7 +121,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         {
             counters.Resent(possiblyWritten);
             log.Warning(
-                "FlowTracker Kafka exporter: re-sending {0} record(s) the dead producer never confirmed; {1} of them may appear twice on topic {2}.",
+                "FlowTracker Kafka exporter: re-sending {Records} record(s) the dead producer never confirmed; {PossibleDuplicates} of them may appear twice on topic {Topic}.",
                 records, possiblyWritten, topic);
         }
     }
@@ -126,22 +133,21 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     public void ProducerStartDelayed(TimeSpan delay)
     {
         counters.ProducerRestarted(time.GetUtcNow());
-        log.Debug("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {0:0.###} s.", delay.TotalSeconds);
+        log.Debug("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {DelaySeconds:0.###} s.", delay.TotalSeconds);
     }
 
     /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
     public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>
         log.Warning(
-            "FlowTracker Kafka exporter: {0} record(s) were still unconfirmed when the flush deadline ({1} after stop was asked) passed; counted as dropped (Shutdown).",
+            "FlowTracker Kafka exporter: {Records} record(s) were still unconfirmed when the flush deadline ({FlushTimeout} after stop was asked) passed; counted as dropped (Shutdown).",
             records, flushTimeout);
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>
     public void ReportsMissing(int records, TimeSpan timeout)
     {
-        var failure = $"{records} record(s) got no delivery report within {timeout} (librdkafka reports every record within message.timeout.ms): the producer does not report deliveries. "
-            + "If it is the application's producer, build it with EnableDeliveryReports = true (dotnet.producer.enable.delivery.reports). Those records were failed with Local_MsgTimedOut.";
-        counters.ProducerFailure(failure);
-        log.Error("FlowTracker Kafka exporter: {0}", failure);
+        // One template for the log line and the stats' text, so the two never say different things.
+        counters.ProducerFailure(SemanticLogMessageFormatter.Instance.Format(ReportsMissingTemplate, records, timeout));
+        log.Error(LogPrefix + ReportsMissingTemplate, records, timeout);
     }
 
     /// <summary>
@@ -153,7 +159,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     public void ProducerDead(string failure)
     {
         counters.ProducerFailure(failure);
-        log.Error("FlowTracker Kafka exporter: {0}", failure);
+        log.Error("FlowTracker Kafka exporter: {ProducerFailure}", failure);
     }
 
     /// <summary>Writes the delivery failures and producer errors not yet logged.</summary>
@@ -170,7 +176,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
 
         // Up to the first delivery report, not the reconnect: an idle exporter learns of the end late.
         log.Info(
-            "FlowTracker Kafka exporter: brokers reachable again, a trace was delivered {0:0.#} s after librdkafka reported all brokers down ({1} producer error event(s) since).",
+            "FlowTracker Kafka exporter: brokers reachable again, a trace was delivered {OutageSeconds:0.#} s after librdkafka reported all brokers down ({ProducerErrors} producer error event(s) since).",
             (time.GetUtcNow() - since).TotalSeconds, _producerErrorsSinceUnreachable);
     }
 }

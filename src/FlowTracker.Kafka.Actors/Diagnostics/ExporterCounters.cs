@@ -14,8 +14,9 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// </remarks>
 internal sealed class ExporterCounters
 {
+    private static readonly DropReason[] Reasons = Enum.GetValues<DropReason>();
     private readonly object _gate = new();
-    private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
+    private readonly long[] _dropped = new long[Reasons.Length];
     private readonly Dictionary<ErrorCode, long> _failed = [];
     private long _exported;
     private long _delivered;
@@ -252,21 +253,38 @@ internal sealed class ExporterCounters
 
     public ExporterStats Snapshot()
     {
+        // Only copies under the lock, which every Export takes: the dictionaries are built after it.
+        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates, splitTraces, splitParts, truncatedSpans;
+        long[] dropped;
+        KeyValuePair<ErrorCode, long>[] failed;
+        string? producerFailure;
+        DateTimeOffset? unreachableSince, lastRestart;
         lock (_gate)
         {
-            var dropped = Enum.GetValues<DropReason>().ToDictionary(r => r, r => _dropped[(int)r]);
-            return new ExporterStats(_exported, _delivered, dropped, new Dictionary<ErrorCode, long>(_failed), _pending, _pendingBytes)
-            {
-                ProducerRestarts = _restarts,
-                PossibleDuplicates = _possibleDuplicates,
-                SplitTraces = _splitTraces,
-                SplitParts = _splitParts,
-                TruncatedSpans = _truncatedSpans,
-                ProducerFailure = _producerFailure,
-                BrokersUnreachable = _brokersUnreachableSince is not null,
-                LastProducerRestart = _lastRestart,
-            };
+            (exported, delivered, pending, pendingBytes, restarts, possibleDuplicates) = (_exported, _delivered, _pending, _pendingBytes, _restarts, _possibleDuplicates);
+            dropped = (long[])_dropped.Clone();
+            failed = _failed.Count == 0 ? [] : [.. _failed];
+            (producerFailure, unreachableSince, lastRestart) = (_producerFailure, _brokersUnreachableSince, _lastRestart);
+            (splitTraces, splitParts, truncatedSpans) = (_splitTraces, _splitParts, _truncatedSpans);
         }
+
+        var byReason = new Dictionary<DropReason, long>(dropped.Length);
+        foreach (var reason in Reasons)
+        {
+            byReason[reason] = dropped[(int)reason];
+        }
+
+        return new ExporterStats(exported, delivered, byReason, new Dictionary<ErrorCode, long>(failed), pending, pendingBytes)
+        {
+            ProducerRestarts = restarts,
+            PossibleDuplicates = possibleDuplicates,
+            SplitTraces = splitTraces,
+            SplitParts = splitParts,
+            TruncatedSpans = truncatedSpans,
+            ProducerFailure = producerFailure,
+            BrokersUnreachable = unreachableSince is not null,
+            LastProducerRestart = lastRestart,
+        };
     }
 
     private void Settle(long reservedBytes)

@@ -30,7 +30,7 @@ internal static class LibrdkafkaLog
         var level = LevelOf(message);
         if (log.IsEnabled(level))
         {
-            log.Log(level, "librdkafka {0} {1}: {2}", [message.Name, message.Facility, message.Message]);
+            log.Log(level, "librdkafka {LibrdkafkaClient} {LibrdkafkaFacility}: {LibrdkafkaMessage}", [message.Name, message.Facility, message.Message]);
         }
     }
 

@@ -21,7 +21,7 @@ internal sealed class RateLimitedErrorLog
     private readonly object[] _context;
     private DateTimeOffset _lastLine = DateTimeOffset.MinValue;
 
-    // The template's placeholders are the context values, then the summary, then the interval in seconds.
+    // The template's properties are the context values, then {Errors} (the summary), then {IntervalSeconds}.
     private RateLimitedErrorLog(ILoggingAdapter log, LogLevel level, TimeProvider time, string template, params object[] context)
     {
         _log = log;
@@ -33,14 +33,14 @@ internal sealed class RateLimitedErrorLog
 
     /// <summary>Delivery reports with an error: each is a trace lost, so the line is an error.</summary>
     public static RateLimitedErrorLog ForDeliveries(ILoggingAdapter log, string topic, TimeProvider time) =>
-        new(log, LogLevel.ErrorLevel, time, "FlowTracker Kafka exporter: traces failed to reach topic {0}: {1} (at most one such line per {2}s)", topic);
+        new(log, LogLevel.ErrorLevel, time, "FlowTracker Kafka exporter: traces failed to reach topic {Topic}: {Errors} (at most one such line per {IntervalSeconds}s)", topic);
 
     /// <summary>
     /// The producer's non-fatal error events: librdkafka retries on its own and nothing is lost yet (what is
     /// lost shows as delivery errors), so the line is a warning.
     /// </summary>
     public static RateLimitedErrorLog ForProducerErrors(ILoggingAdapter log, TimeProvider time) =>
-        new(log, LogLevel.WarningLevel, time, "FlowTracker Kafka exporter: producer errors, librdkafka keeps retrying: {0} (at most one such line per {1}s)");
+        new(log, LogLevel.WarningLevel, time, "FlowTracker Kafka exporter: producer errors, librdkafka keeps retrying: {Errors} (at most one such line per {IntervalSeconds}s)");
 
     public void Failed(ErrorCode error, string? reason = null)
     {

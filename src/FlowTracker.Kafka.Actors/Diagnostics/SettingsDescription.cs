@@ -1,12 +1,26 @@
 using System.Globalization;
+using Akka.Event;
 using FlowTracker.Kafka.Actors.Settings;
 
 namespace FlowTracker.Kafka.Actors.Diagnostics;
 
-/// <summary>The one start-up line: the effective settings and the librdkafka version, secrets redacted.</summary>
+/// <summary>
+/// The start-up lines: the effective settings and the librdkafka version, secrets redacted. Three short
+/// key=value lines rather than one long one, each a message template whose values are also properties, so
+/// a structured sink gets them as fields and a console stays readable.
+/// </summary>
 internal static class SettingsDescription
 {
     public const string Redacted = "[redacted]";
+
+    public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} producer={Producer} librdkafka={LibrdkafkaVersion}";
+
+    public const string SettingsTemplate =
+        "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} oversized-traces={OversizedTraces} "
+        + "flush-timeout={FlushTimeout} shutdown-phase={ShutdownPhase} dispatcher={Dispatcher} restart.min-backoff={RestartMinBackoff} restart.max-backoff={RestartMaxBackoff} "
+        + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin} statistics-interval={StatisticsInterval}";
+
+    public const string ProducerConfigTemplate = "FlowTracker Kafka exporter producer-config: {ProducerConfig}";
 
     private static readonly HashSet<string> SecretKeys = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,17 +36,34 @@ internal static class SettingsDescription
         || key.Contains("password", StringComparison.OrdinalIgnoreCase)
         || key.Contains("secret", StringComparison.OrdinalIgnoreCase);
 
-    public static string Describe(KafkaExporterSettings settings)
+    /// <summary>Writes the start-up lines at Info: what runs, the exporter's settings, and (for an owned producer) its librdkafka properties.</summary>
+    public static void Write(ILoggingAdapter log, KafkaExporterSettings settings)
     {
-        var producer = settings.ProducerConfig is { } config
-            ? "owned, producer-config {" + string.Join(", ", config.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(IsSecret(p.Key) ? Redacted : p.Value)}")) + "}"
-            : "the application's (reused through its handle)";
+        if (!log.IsInfoEnabled)
+        {
+            return;
+        }
+
+        log.Info(StartedTemplate, settings.Topic, settings.OwnsProducer ? "owned" : "application's", Confluent.Kafka.Library.VersionString);
         var restart = settings.Restart;
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"topic={settings.Topic}, producer={producer}, max-buffered-traces={settings.MaxBufferedTraces}, max-buffered-bytes={settings.MaxBufferedBytes}, "
-            + $"max-message-bytes={settings.MaxMessageBytes}, oversized-traces={settings.OversizedTraces.ToString().ToLowerInvariant()}, flush-timeout={settings.FlushTimeout}, shutdown-phase={settings.ShutdownPhase}, "
-            + $"restart={{min-backoff={restart.Min}, max-backoff={restart.Max}, random-factor={restart.RandomFactor}, max-restarts={restart.MaxRestarts}, within={restart.Within}}}, "
-            + $"dispatcher={settings.Dispatcher ?? "default"}, librdkafka={Confluent.Kafka.Library.VersionString}");
+        log.Info(
+            SettingsTemplate,
+            [
+                settings.MaxBufferedTraces, settings.MaxBufferedBytes, settings.MaxMessageBytes, settings.OversizedTraces.ToString().ToLowerInvariant(), settings.FlushTimeout, settings.ShutdownPhase, settings.Dispatcher ?? "default",
+                restart.Min, restart.Max, restart.RandomFactor.ToString(CultureInfo.InvariantCulture), restart.MaxRestarts, restart.Within,
+                settings.StatisticsInterval is { } interval ? interval : "off",
+            ]);
+        if (settings.ProducerConfig is { } config)
+        {
+            log.Info(ProducerConfigTemplate, ProducerConfig(config));
+        }
     }
+
+    /// <summary>The properties as <c>key=value</c>, sorted, space separated; a value with spaces is quoted, a secret's replaced.</summary>
+    public static string ProducerConfig(IReadOnlyDictionary<string, string> config) =>
+        string.Join(' ', config.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Value(p.Key, p.Value)}"));
+
+    private static string Value(string key, string value) => IsSecret(key) ? Redacted
+        : value.Length == 0 || value.Any(static c => char.IsWhiteSpace(c) || c is '"' or '=') ? "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
+        : value;
 }

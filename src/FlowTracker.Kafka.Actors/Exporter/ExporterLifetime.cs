@@ -64,7 +64,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             _system = system;
             _log = Logging.GetLogger(system, logSource);
             // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
-            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic);
+            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null);
             _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
         }
 
@@ -90,7 +90,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             var settings = exporter.Settings;
             _materializer ??= OwnMaterializer(_system);
             var producers = settings.OwnsProducer
-                ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated)
+                ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated, _metrics!.Statistics)
                 : ProducerLease.Borrowed(settings.Producer!);
             var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
             var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
@@ -295,10 +295,14 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             ShutdownFlush.Unregister(system, exporter);
         }
 
+        // UnreadAtStop: how many of the dropped traces were still waiting for the exporter actor when the stream ended.
         _log.Info(
-            "FlowTracker Kafka exporter stopped: {0}{1}",
-            stats,
-            unread == 0 ? string.Empty : $" ({unread} of the dropped trace(s) were still waiting for the exporter actor when the stream ended)");
+            "FlowTracker Kafka exporter stopped: exported={Exported} delivered={Delivered} dropped={Dropped} [{DroppedByReason}] failed={Failed} [{FailedByError}] "
+            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure}",
+            [
+                stats.Exported, stats.Delivered, stats.Dropped, ExporterStats.Format(stats.DroppedByReason), stats.Failed, ExporterStats.Format(stats.FailedByError),
+                stats.Pending, stats.ProducerRestarts, stats.PossibleDuplicates, unread, stats.ProducerFailure ?? "none",
+            ]);
         _final.TrySetResult(stats);
     }
 

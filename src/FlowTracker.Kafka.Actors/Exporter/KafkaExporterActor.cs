@@ -53,7 +53,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _exporter.Lifetime.EnsureStream();
         if (!_restarted)
         {
-            _log.Info("FlowTracker Kafka exporter started: {0}", SettingsDescription.Describe(_settings));
+            SettingsDescription.Write(_log, _settings);
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             _counters.Dropped(reason);
             if (error is not null)
             {
-                _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}", error);
+                _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
             }
 
             return;

@@ -46,8 +46,8 @@ internal static class ShutdownFlush
         if (phaseTimeout < needed && !TryRaiseTimeout(shutdown, settings.ShutdownPhase, needed))
         {
             system.Log.Warning(
-                "FlowTracker Kafka exporter: CoordinatedShutdown phase {0} has timeout {1}, shorter than the flush timeout {2} plus {3}; set akka.coordinated-shutdown.phases.{0}.timeout = {4}s or the flush may be cut short.",
-                settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, Math.Ceiling(needed.TotalSeconds));
+                "FlowTracker Kafka exporter: CoordinatedShutdown phase {ShutdownPhase} has timeout {PhaseTimeout}, shorter than the flush timeout {FlushTimeout} plus {Margin}; set {PhaseTimeoutKey} = {NeededSeconds}s or the flush may be cut short.",
+                settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, $"akka.coordinated-shutdown.phases.{settings.ShutdownPhase}.timeout", Math.Ceiling(needed.TotalSeconds));
         }
 
         var running = Running.GetValue(system, static _ => new RunningExporters());

@@ -21,6 +21,7 @@ internal static partial class KafkaExporterHocon
     /// <summary><c>FLOWTRACKER_KAFKA_CLIENT_SASL_PASSWORD</c> sets producer-config."sasl.password": secrets stay out of files.</summary>
     public const string ClientPropertyPrefix = "FLOWTRACKER_KAFKA_CLIENT_";
     private const string ProducerConfig = "producer-config";
+    private const string Off = "off";
     private const int MaxPropertyParts = 16;
 
     /// <summary>Option property → its key under <see cref="Section"/>; errors name the key the user wrote.</summary>
@@ -34,6 +35,7 @@ internal static partial class KafkaExporterHocon
         [nameof(KafkaExporterOptions.FlushTimeout)] = "flush-timeout",
         [nameof(KafkaExporterOptions.ShutdownPhase)] = "shutdown-phase",
         [nameof(KafkaExporterOptions.Dispatcher)] = "dispatcher",
+        [nameof(KafkaExporterOptions.StatisticsInterval)] = "statistics-interval",
         [nameof(KafkaExporterOptions.RestartMinBackoff)] = "restart.min-backoff",
         [nameof(KafkaExporterOptions.RestartMaxBackoff)] = "restart.max-backoff",
         [nameof(KafkaExporterOptions.RestartRandomFactor)] = "restart.random-factor",
@@ -94,6 +96,7 @@ internal static partial class KafkaExporterHocon
             FlushTimeout = Duration(section, nameof(KafkaExporterOptions.FlushTimeout), keyName),
             ShutdownPhase = Get(section, nameof(KafkaExporterOptions.ShutdownPhase), keyName, static v => v.GetString()),
             Dispatcher = Get(section, nameof(KafkaExporterOptions.Dispatcher), keyName, static v => v.GetString()),
+            StatisticsInterval = OptionalDuration(section, nameof(KafkaExporterOptions.StatisticsInterval), keyName),
             RestartMinBackoff = Duration(section, nameof(KafkaExporterOptions.RestartMinBackoff), keyName),
             RestartMaxBackoff = Duration(section, nameof(KafkaExporterOptions.RestartMaxBackoff), keyName),
             RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), keyName, static v => v.GetDouble()),
@@ -179,6 +182,12 @@ internal static partial class KafkaExporterHocon
             !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
             : UnsignedDecimal().IsMatch(raw.Trim()) ? $"a duration needs a unit, for example {raw.Trim()}s or {raw.Trim()}ms"
             : "a duration needs a unit, for example 10s or 500ms");
+
+    /// <summary>A duration, or <c>off</c> (<see langword="null"/>).</summary>
+    private static TimeSpan? OptionalDuration(Config section, string option, Func<string, string> keyName) =>
+        section.GetValue(Keys[option]) is { } value && KafkaExporterHoconShape.Of(value) == HoconShape.Single && value.GetString() == Off
+            ? null
+            : Duration(section, option, keyName);
 
     /// <summary>What Akka reads before a duration's unit: an example built from anything else would not parse.</summary>
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]

@@ -19,6 +19,8 @@ internal sealed record KafkaExporterSettings(
     RestartBackoffSettings Restart,
     string? Dispatcher)
 {
+    public const string StatisticsIntervalProperty = "statistics.interval.ms";
+
     public bool OwnsProducer => Producer is null;
 
     /// <summary>
@@ -39,6 +41,9 @@ internal sealed record KafkaExporterSettings(
     /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
     public Func<string, string> KeyName { get; init; } = static key => key;
 
+    /// <summary>How often librdkafka reports statistics, published as metrics; null: off. Set in <see cref="ProducerConfig"/> as <c>statistics.interval.ms</c>.</summary>
+    public TimeSpan? StatisticsInterval { get; init; }
+
     /// <summary>What the sources set that the exporter does not use (an environment variable's producer property next to an application's producer), said once when its actor starts.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -58,6 +63,7 @@ internal sealed record KafkaExporterSettings(
                 throw Invalid(nameof(options.Topic), options.Topic, "a topic is required: set it to the Kafka topic traces are written to");
             }
 
+            CheckStatisticsInterval();
             var config = ProducerConfig();
             var maxBufferedTraces = options.MaxBufferedTraces ?? ExporterDefaults.MaxBufferedTraces;
             var maxBufferedBytes = options.MaxBufferedBytes ?? ExporterDefaults.MaxBufferedBytes;
@@ -77,6 +83,7 @@ internal sealed record KafkaExporterSettings(
             {
                 KeyName = keyName,
                 Warnings = options.Warnings,
+                StatisticsInterval = options.StatisticsInterval,
             };
         }
 
@@ -113,6 +120,11 @@ internal sealed record KafkaExporterSettings(
                 merged[key] = value;
             }
 
+            if (options.StatisticsInterval is { } interval)
+            {
+                merged[StatisticsIntervalProperty] = ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            }
+
             // librdkafka would start without brokers and retry forever; say it now instead.
             var servers = merged.GetValueOrDefault("bootstrap.servers") ?? merged.GetValueOrDefault("metadata.broker.list");
             Require(!string.IsNullOrWhiteSpace(servers), "ProducerConfig[bootstrap.servers]", servers, "the brokers to connect to are required, for example 'localhost:9092' (or UseProducer, to reuse the application's producer)");
@@ -124,6 +136,41 @@ internal sealed record KafkaExporterSettings(
             }
 
             return merged;
+        }
+
+        /// <summary>
+        /// One name for the setting: librdkafka's own property would compute statistics nobody reads. And only an owned
+        /// producer's statistics can be read: a handler is attached when a producer is built, and the application built its own.
+        /// </summary>
+        private void CheckStatisticsInterval()
+        {
+            if (options.ProducerConfig?.ContainsKey(StatisticsIntervalProperty) == true)
+            {
+                var key = $"ProducerConfig[{StatisticsIntervalProperty}]";
+                throw Invalid(
+                    key,
+                    options.ProducerConfig[StatisticsIntervalProperty],
+                    $"set {keyName(nameof(options.StatisticsInterval))} instead, which sets it and publishes the statistics as metrics");
+            }
+
+            if (options.StatisticsInterval is not { } interval)
+            {
+                return;
+            }
+
+            Require(
+                interval >= TimeSpan.FromMilliseconds(1) && interval <= TimeSpan.FromHours(24) && interval.Ticks % TimeSpan.TicksPerMillisecond == 0,
+                nameof(options.StatisticsInterval),
+                interval,
+                "must be whole milliseconds from 1ms to 24h (librdkafka's statistics.interval.ms), or off");
+            if (options.Producer is not null && options.ProducerConfig is null)
+            {
+                throw Invalid(
+                    nameof(options.StatisticsInterval),
+                    interval,
+                    $"the exporter reads the statistics of a producer it owns, and {keyName(nameof(options.Producer))} (UseProducer) is the application's: "
+                    + "set statistics.interval.ms and a statistics handler when building that producer, or remove this option");
+            }
         }
 
         private RestartBackoffSettings Restart()

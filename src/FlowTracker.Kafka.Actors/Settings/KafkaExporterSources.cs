@@ -117,6 +117,7 @@ internal static class KafkaExporterSources
         Set(nameof(code.FlushTimeout), code.FlushTimeout.HasValue, () => options.FlushTimeout = code.FlushTimeout);
         Set(nameof(code.ShutdownPhase), code.ShutdownPhase is not null, () => options.ShutdownPhase = code.ShutdownPhase);
         Set(nameof(code.Dispatcher), code.Dispatcher is not null, () => options.Dispatcher = code.Dispatcher);
+        Set(nameof(code.StatisticsInterval), code.StatisticsInterval.HasValue, () => options.StatisticsInterval = code.StatisticsInterval);
         Set(nameof(code.RestartMinBackoff), code.RestartMinBackoff.HasValue, () => options.RestartMinBackoff = code.RestartMinBackoff);
         Set(nameof(code.RestartMaxBackoff), code.RestartMaxBackoff.HasValue, () => options.RestartMaxBackoff = code.RestartMaxBackoff);
         Set(nameof(code.RestartRandomFactor), code.RestartRandomFactor.HasValue, () => options.RestartRandomFactor = code.RestartRandomFactor);

@@ -88,13 +88,23 @@ internal sealed class ProducerLease : IRecordProducer
     /// <summary>Completes once this lease let go of the application's native handle (at once when it holds none).</summary>
     public Task Released { get; }
 
-    public static RecordProducerFactory Owned(IReadOnlyDictionary<string, string> config, ILoggingAdapter log, Action<IClient>? created = null) =>
+    /// <param name="config">The producer's librdkafka properties.</param>
+    /// <param name="log">Where librdkafka's log lines go.</param>
+    /// <param name="created">Called with each producer built (tests).</param>
+    /// <param name="statistics">Where its statistics reports go, when <c>statistics.interval.ms</c> asks for them.</param>
+    public static RecordProducerFactory Owned(
+        IReadOnlyDictionary<string, string> config, ILoggingAdapter log, Action<IClient>? created = null, LibrdkafkaStatistics? statistics = null) =>
         (generation, events) =>
         {
-            var producer = new ProducerBuilder<byte[], byte[]>(config)
+            var builder = new ProducerBuilder<byte[], byte[]>(config)
                 .SetErrorHandler((_, error) => events.Enqueue(ProducerEvent.Raised(generation, error)))
-                .SetLogHandler((_, message) => LibrdkafkaLog.Write(log, message))
-                .Build();
+                .SetLogHandler((_, message) => LibrdkafkaLog.Write(log, message));
+            if (statistics is not null)
+            {
+                builder.SetStatisticsHandler((_, json) => statistics.Update(generation, json));
+            }
+
+            var producer = builder.Build();
             created?.Invoke(producer);
             return new ProducerLease(producer, owned: true, generation, events);
         };

@@ -27,19 +27,24 @@ public sealed class StartupLogTests : TestKit
         });
 
         var exporter = KafkaTraceExporter.Start(Sys, options);
-        var started = FishForMessage<Info>(i => i.Message.ToString()!.Contains("exporter started", StringComparison.Ordinal), TimeSpan.FromSeconds(10))
-            .Message.ToString()!;
+        var started = Line(SettingsDescription.StartedTemplate);
+        var settings = Line(SettingsDescription.SettingsTemplate);
+        var producerConfig = Line(SettingsDescription.ProducerConfigTemplate);
         exporter.ExportCheckouts("never-delivered", 3);
         await exporter.StopAsync(TimeSpan.FromSeconds(10));
-        var everything = ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m is LogEvent e ? e.Message.ToString()! : string.Empty).Append(started).ToList();
+        var everything = ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m is LogEvent e ? e.Message.ToString()! : string.Empty)
+            .Concat([started, settings, producerConfig]).ToList();
 
-        Assert.Contains("topic=startup-log", started, StringComparison.Ordinal);
-        Assert.Contains("acks=all", started, StringComparison.Ordinal);
-        Assert.Contains("sasl.username=exporter", started, StringComparison.Ordinal);
-        Assert.Contains($"sasl.password={SettingsDescription.Redacted}", started, StringComparison.Ordinal);
-        Assert.Contains($"ssl.key.password={SettingsDescription.Redacted}", started, StringComparison.Ordinal);
-        Assert.Contains($"librdkafka={Confluent.Kafka.Library.VersionString}", started, StringComparison.Ordinal);
-        Assert.Contains(everything, line => line.Contains("exporter stopped", StringComparison.Ordinal));
+        Assert.Equal($"FlowTracker Kafka exporter started: topic=startup-log producer=owned librdkafka={Confluent.Kafka.Library.VersionString}", started);
+        Assert.Contains("max-buffered-traces=100000 ", settings, StringComparison.Ordinal);
+        Assert.Contains("flush-timeout=00:00:01 ", settings, StringComparison.Ordinal);
+        Assert.Contains("restart.random-factor=0.2 ", settings, StringComparison.Ordinal);
+        Assert.Contains(" acks=all ", producerConfig, StringComparison.Ordinal);
+        Assert.Contains(" sasl.username=exporter ", producerConfig, StringComparison.Ordinal);
+        Assert.Contains($" sasl.password={SettingsDescription.Redacted} ", producerConfig, StringComparison.Ordinal);
+        Assert.Contains($" ssl.key.password={SettingsDescription.Redacted}", producerConfig, StringComparison.Ordinal);
+        Assert.All([started, settings, producerConfig], line => Assert.DoesNotContain('\n', line));
+        Assert.Contains(everything, line => line.StartsWith("FlowTracker Kafka exporter stopped: exported=3 delivered=0 ", StringComparison.Ordinal));
         Assert.All(everything, line =>
         {
             Assert.DoesNotContain(Password, line, StringComparison.Ordinal);
@@ -47,4 +52,8 @@ public sealed class StartupLogTests : TestKit
             Assert.DoesNotContain(CustomSecret, line, StringComparison.Ordinal);
         });
     }
+
+    /// <summary>The rendered text of the next Info line written from <paramref name="template"/>.</summary>
+    private string Line(string template) =>
+        FishForMessage<Info>(i => i.Message is LogMessage m && m.Format == template, TimeSpan.FromSeconds(10)).Message.ToString()!;
 }

@@ -6,7 +6,7 @@ namespace FlowTracker.Kafka.Actors.Tests.Support;
 /// A logging adapter that keeps every line, formatted, in the order written: synchronous, so a test
 /// asserts what was logged without an actor system or waiting for the event stream.
 /// </summary>
-internal sealed class RecordingLog() : LoggingAdapterBase(DefaultLogMessageFormatter.Instance)
+internal sealed class RecordingLog() : LoggingAdapterBase(SemanticLogMessageFormatter.Instance)
 {
     private readonly List<(LogLevel Level, string Line)> _lines = [];
 
