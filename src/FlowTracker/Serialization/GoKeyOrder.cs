@@ -16,7 +16,27 @@ internal static class GoKeyOrder
     {
         var x = a.AsSpan();
         var y = b.AsSpan();
-        var common = x.CommonPrefixLength(y);
+
+        // Keys are short: a plain loop finds the first difference sooner than a vectorised search.
+        var common = 0;
+        var shorter = Math.Min(x.Length, y.Length);
+        while (common < shorter && x[common] == y[common])
+        {
+            common++;
+        }
+
+        if (common == shorter)
+        {
+            // A prefix in UTF-16 is a prefix, or less, in UTF-8: a dangling lone high surrogate is
+            // U+FFFD, below whatever supplementary character it would have begun.
+            return x.Length - y.Length;
+        }
+
+        // Below the surrogates, UTF-16 order is code point order.
+        if (x[common] < 0xD800 && y[common] < 0xD800)
+        {
+            return x[common] - y[common];
+        }
 
         // Compare from the start of the code point that holds the first difference.
         if (common > 0 && char.IsHighSurrogate(x[common - 1]))

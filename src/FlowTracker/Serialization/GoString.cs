@@ -29,6 +29,9 @@ internal static class GoString
     // Longest escape: \u00xx or \u2028.
     private const int MaxEscapeLength = 6;
 
+    // Written in one block of the worst-case size (770 bytes).
+    private const int MaxShortLength = 128;
+
     // Runs longer than this are transcoded in pieces, so a huge string never asks the destination
     // for a block of its worst-case size at once.
     private const int MaxPieceBytes = 64 * 1024;
@@ -39,7 +42,7 @@ internal static class GoString
         var rest = value.AsSpan();
 
         // Short strings, nearly all of a trace: room for the worst case, then no further checks.
-        if (rest.Length <= 128)
+        if (rest.Length <= MaxShortLength)
         {
             var block = output.Reserve((rest.Length * MaxEscapeLength) + 2);
             output.Advance(WriteShort(rest, block));
@@ -70,9 +73,6 @@ internal static class GoString
 
         output.Write((byte)'"');
     }
-
-    /// <summary>The most bytes <see cref="Write"/> can write for a string of this many UTF-16 units.</summary>
-    public static long MaxLength(int length) => ((long)length * MaxEscapeLength) + 2;
 
     // Most strings of a trace are ASCII: a vectorised search for anything but plain printable ASCII,
     // then a vectorised narrowing of the run before it; non-ASCII text is transcoded run by run.
