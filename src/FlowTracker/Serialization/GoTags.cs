@@ -85,10 +85,7 @@ internal static class GoTags
 
     private static void WriteSorted(ref Utf8Output output, scoped Span<KeyValuePair<string, string>> entries)
     {
-        if (!IsSorted(entries))
-        {
-            entries.Sort(GoKeyOrder.ByKey);
-        }
+        Sort(entries);
 
         output.Write((byte)'{');
         for (var i = 0; i < entries.Length; i++)
@@ -106,18 +103,28 @@ internal static class GoTags
         output.Write((byte)'}');
     }
 
-    // The tracer inserts keys in order, so checking first usually saves the sort.
-    private static bool IsSorted(ReadOnlySpan<KeyValuePair<string, string>> entries)
+    // Insertion sort: a span has a few tags, often already in order (the tracer inserts them so),
+    // and then this is one comparison per tag.
+    private static void Sort(Span<KeyValuePair<string, string>> entries)
     {
-        for (var i = 1; i < entries.Length; i++)
+        if (entries.Length > StackEntries)
         {
-            if (GoKeyOrder.Compare(entries[i - 1].Key, entries[i].Key) > 0)
-            {
-                return false;
-            }
+            entries.Sort(GoKeyOrder.ByKey);
+            return;
         }
 
-        return true;
+        for (var i = 1; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            var j = i - 1;
+            while (j >= 0 && GoKeyOrder.Compare(entries[j].Key, entry.Key) > 0)
+            {
+                entries[j + 1] = entries[j];
+                j--;
+            }
+
+            entries[j + 1] = entry;
+        }
     }
 
     // A dictionary whose Count is less than what it enumerates still has every entry written.

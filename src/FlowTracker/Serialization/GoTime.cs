@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
 namespace FlowTracker.Serialization;
 
 /// <summary>
@@ -19,27 +22,32 @@ internal static class GoTime
     /// <summary>Writes the time in quotes; <paramref name="destination"/> has room for <see cref="MaxQuotedLength"/> bytes.</summary>
     public static int WriteQuoted(DateTimeOffset value, Span<byte> destination)
     {
+        var minutes = new MinuteCache();
+        return WriteQuoted(value, destination, ref minutes);
+    }
+
+    /// <summary>
+    /// Writes the time in quotes, taking <c>yyyy-MM-ddTHH:mm</c> from <paramref name="minutes"/> when
+    /// the clock minute is the one it holds: a trace's times mostly share it.
+    /// </summary>
+    public static int WriteQuoted(DateTimeOffset value, Span<byte> destination, ref MinuteCache minutes)
+    {
         // One length check up front lets the constant indexes below go unchecked.
         destination = destination[..MaxQuotedLength];
         var clock = value.Ticks;
-        new DateTime(clock).Deconstruct(out int year, out int month, out int day);
-        var ticksOfDay = clock % TimeSpan.TicksPerDay;
-        var seconds = (int)(ticksOfDay / TimeSpan.TicksPerSecond);
-        var fraction = (int)(ticksOfDay % TimeSpan.TicksPerSecond);
+        var minute = clock / TimeSpan.TicksPerMinute;
+        if (minute != minutes.Minute)
+        {
+            minutes.Fill(minute);
+        }
 
         destination[0] = (byte)'"';
-        Pair(destination, 1, year / 100);
-        Pair(destination, 3, year % 100);
-        destination[5] = (byte)'-';
-        Pair(destination, 6, month);
-        destination[8] = (byte)'-';
-        Pair(destination, 9, day);
-        destination[11] = (byte)'T';
-        Pair(destination, 12, seconds / 3600);
-        destination[14] = (byte)':';
-        Pair(destination, 15, seconds / 60 % 60);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[1..], minutes.First);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[9..], minutes.Second);
         destination[17] = (byte)':';
-        Pair(destination, 18, seconds % 60);
+        var ticksOfMinute = (int)(clock - (minute * TimeSpan.TicksPerMinute));
+        Pair(destination, 18, ticksOfMinute / (int)TimeSpan.TicksPerSecond);
+        var fraction = ticksOfMinute % (int)TimeSpan.TicksPerSecond;
         var written = 20;
 
         if (fraction != 0)
@@ -57,7 +65,7 @@ internal static class GoTime
             }
         }
 
-        var offsetMinutes = (int)(value.Offset.Ticks / TimeSpan.TicksPerMinute);
+        var offsetMinutes = value.TotalOffsetMinutes;
         if (offsetMinutes == 0)
         {
             destination[written++] = (byte)'Z';
@@ -76,10 +84,45 @@ internal static class GoTime
         return written;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pair(Span<byte> destination, int index, int value)
     {
         var pairs = Pairs;
         destination[index] = pairs[value * 2];
         destination[index + 1] = pairs[(value * 2) + 1];
+    }
+
+    /// <summary>The last clock minute formatted, <c>yyyy-MM-ddTHH:mm</c>, as 16 bytes.</summary>
+    internal struct MinuteCache
+    {
+        public MinuteCache()
+        {
+        }
+
+        public long Minute { get; private set; } = -1;
+
+        public ulong First { get; private set; }
+
+        public ulong Second { get; private set; }
+
+        public void Fill(long minute)
+        {
+            Span<byte> text = stackalloc byte[16];
+            new DateTime(minute * TimeSpan.TicksPerMinute).Deconstruct(out int year, out int month, out int day);
+            var minuteOfDay = (int)(minute % (24 * 60));
+            Pair(text, 0, year / 100);
+            Pair(text, 2, year % 100);
+            text[4] = (byte)'-';
+            Pair(text, 5, month);
+            text[7] = (byte)'-';
+            Pair(text, 8, day);
+            text[10] = (byte)'T';
+            Pair(text, 11, minuteOfDay / 60);
+            text[13] = (byte)':';
+            Pair(text, 14, minuteOfDay % 60);
+            First = BinaryPrimitives.ReadUInt64LittleEndian(text);
+            Second = BinaryPrimitives.ReadUInt64LittleEndian(text[8..]);
+            Minute = minute;
+        }
     }
 }

@@ -87,6 +87,7 @@ internal static class TraceEncoder
         {
             output.Write(",\"spans\":["u8);
             spansStart = output.Written;
+            var minutes = new GoTime.MinuteCache();
             for (var i = 0; i < count; i++)
             {
                 if (i > 0)
@@ -94,7 +95,7 @@ internal static class TraceEncoder
                     output.Write((byte)',');
                 }
 
-                WriteSpan(ref output, spans[start + i]);
+                WriteSpan(ref output, spans[start + i], ref minutes);
                 if (!spanEnds.IsEmpty)
                 {
                     spanEnds[i] = output.Written;
@@ -108,7 +109,7 @@ internal static class TraceEncoder
         return output.Written;
     }
 
-    private static void WriteSpan(ref Utf8Output output, Span? span)
+    private static void WriteSpan(ref Utf8Output output, Span? span, ref GoTime.MinuteCache minutes)
     {
         if (span is null)
         {
@@ -127,19 +128,19 @@ internal static class TraceEncoder
 
         output.Write(",\"name\":"u8);
         GoString.Write(ref output, span.Name);
-        output.Advance(WriteTimesAndDuration(span, output.Reserve(MaxTimesAndDurationLength)));
+        output.Advance(WriteTimesAndDuration(span, output.Reserve(MaxTimesAndDurationLength), ref minutes));
         GoTags.Write(ref output, span.Tags, ",\"tags\":"u8);
         output.Write((byte)'}');
     }
 
-    private static int WriteTimesAndDuration(Span span, System.Span<byte> destination)
+    private static int WriteTimesAndDuration(Span span, System.Span<byte> destination, ref GoTime.MinuteCache minutes)
     {
         ",\"start_time\":"u8.CopyTo(destination);
         var written = 14;
-        written += GoTime.WriteQuoted(span.StartTime, destination[written..]);
+        written += GoTime.WriteQuoted(span.StartTime, destination[written..], ref minutes);
         ",\"end_time\":"u8.CopyTo(destination[written..]);
         written += 12;
-        written += GoTime.WriteQuoted(span.EndTime, destination[written..]);
+        written += GoTime.WriteQuoted(span.EndTime, destination[written..], ref minutes);
         ",\"duration_ms\":"u8.CopyTo(destination[written..]);
         written += 15;
         span.DurationMs.TryFormat(destination[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
