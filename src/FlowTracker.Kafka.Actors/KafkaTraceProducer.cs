@@ -78,7 +78,7 @@ public static class KafkaTraceProducer
         var producers = settings.OwnsProducer
             ? ProducerLease.Owned(settings.ProducerConfig!, log, producerCreated, metrics.Statistics)
             : ProducerLease.Borrowed(settings.Producer!);
-        var stage = new ProducerStage(producers, SenderOptions.From(settings, time), ledger, backoff, role, settings.MaxBufferedBytes, emitOutcomes);
+        var stage = new ProducerStage(producers, SenderOptions.From(settings, time), ledger, backoff, role, settings.MaxBufferedBytes, emitOutcomes, settings.MaxBufferedTraces);
 
         var encoder = new RecordEncoder(settings.MaxMessageBytes, settings.OversizedTraces);
         return AkkaFlow.Create<Trace>()

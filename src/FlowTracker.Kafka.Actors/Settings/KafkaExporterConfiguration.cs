@@ -26,7 +26,7 @@ internal static class KafkaExporterConfiguration
     /// The section as HOCON under <c>flowtracker.kafka-exporter</c>, and how to name an option by the
     /// configuration key it came from (<c>FlowTracker:KafkaExporter:MaxBufferedTraces</c>).
     /// </summary>
-    /// <exception cref="ArgumentException">The section has a key the exporter does not know (a typo, most likely).</exception>
+    /// <exception cref="ArgumentException">The section has a key the exporter does not know (a typo, most likely), or one option in two spellings.</exception>
     public static (Config Hocon, Func<string, string> KeyName) ToHocon(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -52,6 +52,13 @@ internal static class KafkaExporterConfiguration
                 if (!Options.TryGetValue(Normalize(name), out var option))
                 {
                     throw KafkaExporterHocon.UnknownKey(path, $"{ProducerConfig}:<librdkafka property>");
+                }
+
+                if (origins.TryGetValue(option, out var earlier))
+                {
+                    // Two spellings of one option (an override file written in the other one): which one wins would be a guess.
+                    throw new ArgumentException(
+                        $"Kafka exporter option {option} is set twice in the configuration, as {earlier} and as {path}: keep one spelling.", path);
                 }
 
                 var hocon = KafkaExporterHocon.OptionKeys[option];

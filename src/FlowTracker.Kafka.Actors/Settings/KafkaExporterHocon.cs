@@ -200,6 +200,7 @@ internal static partial class KafkaExporterHocon
         _ when type == typeof(int) => "a whole number",
         _ when type == typeof(int?) => "a whole number or auto",
         _ when type == typeof(double) => "a number",
+        _ when type == typeof(OversizedTraces) => "one of split, truncate, drop",
         _ => "a string",
     };
 

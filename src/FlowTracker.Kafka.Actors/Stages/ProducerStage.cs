@@ -22,7 +22,7 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// </remarks>
 internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<OutgoingRecord, TraceOutcome>, ProducerStageControl>
 {
-    public ProducerStage(RecordProducerFactory producers, SenderOptions options, DeliveryLedger ledger, RestartBackoff backoff, ProducerStageRole role = ProducerStageRole.Exporter, long maxHeldBytes = long.MaxValue, bool emitOutcomes = false)
+    public ProducerStage(RecordProducerFactory producers, SenderOptions options, DeliveryLedger ledger, RestartBackoff backoff, ProducerStageRole role = ProducerStageRole.Exporter, long maxHeldBytes = long.MaxValue, bool emitOutcomes = false, long maxHeldRecords = long.MaxValue)
     {
         Producers = producers;
         Options = options;
@@ -31,6 +31,7 @@ internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<
         Role = role;
         MaxHeldBytes = maxHeldBytes;
         EmitOutcomes = emitOutcomes;
+        MaxHeldRecords = maxHeldRecords;
         Shape = new FlowShape<OutgoingRecord, TraceOutcome>(In, Out);
     }
 
@@ -46,6 +47,9 @@ internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<
 
     /// <summary>The encoded bytes the stage may hold before it stops pulling (the stream role's memory bound).</summary>
     public long MaxHeldBytes { get; }
+
+    /// <summary>The records (and unread outcomes) the stage may hold before it stops pulling (the stream role's count bound).</summary>
+    public long MaxHeldRecords { get; }
 
     /// <summary>Whether each trace's outcome is pushed downstream (the public flow), or only counted (the exporter, the public sink).</summary>
     public bool EmitOutcomes { get; }

@@ -25,6 +25,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
     private RecordSender _sender = null!;
     private Exception? _failure;
     private long _heldBytes;
+    private long _heldRecords;
     private bool _emitting;
     private bool _settledAll;
     private bool _completed;
@@ -98,6 +99,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
     public void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome)
     {
         _heldBytes -= record.ReservedBytes;
+        _heldRecords--;
         if (_emitting && traceOutcome is { } trace)
         {
             _outcomes.Enqueue(trace.Kind switch
@@ -160,6 +162,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
         else
         {
             _heldBytes += record.ReservedBytes;
+            _heldRecords++;
             _sender.Offer(record);
         }
 
@@ -211,10 +214,11 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
 
     private void PullIfWanted()
     {
-        // Outcomes nobody has read yet count against the backlog: a slow reader slows intake instead of growing memory.
+        // Records held until they settle (waiting, in librdkafka's queue, in flight) and outcomes nobody has read yet
+        // count against the budget: a stalled broker or a slow reader slows intake instead of growing memory.
         var wantsMore = _sender.WantsMore
             && _heldBytes < _stage.MaxHeldBytes
-            && (!_emitting || _outcomes.Count < _stage.Options.MaxBacklog);
+            && _heldRecords + _outcomes.Count < _stage.MaxHeldRecords;
         if (wantsMore && !HasBeenPulled(_stage.In) && !IsClosed(_stage.In))
         {
             Pull(_stage.In);

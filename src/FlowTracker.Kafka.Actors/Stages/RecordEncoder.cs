@@ -117,6 +117,13 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             return false;
         }
 
+        if (runs.Count == 1)
+        {
+            // Truncation made the trace fit one record: sent whole, without part headers, and not counted as split.
+            record = new OutgoingRecord(key, _buffer.WrittenSpan.ToArray(), key.Length + length + RecordHeaders.Size, acceptedAt);
+            return true;
+        }
+
         parts = Cut(runs, key, spansStart, overhead, acceptedAt);
         return true;
     }

@@ -140,6 +140,33 @@ public sealed class ProducerStreamTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task NoBrokerAnswers_EndlessSource_StagePullsNoMoreThanMaxBufferedTraces()
+    {
+        var pulled = 0;
+        var flow = KafkaTraceProducer.Flow(ExporterOptions.For("127.0.0.1:1", "nowhere", o =>
+        {
+            o.MaxBufferedTraces = 500;
+            o.FlushTimeout = TimeSpan.FromMilliseconds(200);
+        }));
+
+        var ((killSwitch, stats), outcomes) = Source.Repeat(0).Select(_ => Traces.Checkout($"held-{Interlocked.Increment(ref pulled)}"))
+            .ViaMaterialized(KillSwitches.Single<Trace>(), Keep.Right)
+            .ViaMaterialized(flow, Keep.Both)
+            .ToMaterialized(Sink.Seq<TraceOutcome>(), Keep.Both)
+            .Run(Sys.Materializer());
+        await AwaitAssertAsync(() => Assert.True(Volatile.Read(ref pulled) >= 500), Patience);
+        // Give a stage that ignored the bound every chance to show it: the source is endless and nothing is confirmed.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var held = Volatile.Read(ref pulled);
+        killSwitch.Shutdown();
+        var final = await stats.WaitAsync(Patience);
+        await outcomes.WaitAsync(Patience);
+
+        Assert.InRange(held, 500, 600); // the stages in front keep small buffers of their own
+        Assert.Equal((final.Exported, 0L), (final.DroppedByReason[DropReason.Shutdown], final.Pending));
+    }
+
+    [Fact]
     public async Task DownstreamCancels_WhatWasAcceptedIsStillDelivered_NoMoreIsTaken()
     {
         var topic = await fixture.NewTopicAsync("stream-cancel");

@@ -42,6 +42,7 @@ public sealed class KafkaExporterConfigurationTests
     [InlineData("max-buffered-traces", "0", "FlowTracker:KafkaExporter:max-buffered-traces = '0' is invalid")]
     [InlineData("Restart:MaxBackoff", "10ms", "FlowTracker:KafkaExporter:Restart:MaxBackoff = '00:00:00.0100000' is invalid")]
     [InlineData("ProducerConfig:acks", "1", "Kafka exporter option FlowTracker:KafkaExporter:ProducerConfig is invalid: librdkafka rejects it: `acks` must be set to `all`")]
+    [InlineData("OversizedTraces", "bogus", "FlowTracker:KafkaExporter:OversizedTraces = 'bogus' is invalid: it cannot be read as one of split, truncate, drop")]
     [InlineData("ProducerConfig:lingerr.ms", "5", "Kafka exporter option FlowTracker:KafkaExporter:ProducerConfig:lingerr.ms = '5' is invalid: librdkafka rejects it")]
     public void InvalidValue_NamedByTheConfigurationKeyItCameFrom(string key, string value, string expected)
     {
@@ -53,7 +54,7 @@ public sealed class KafkaExporterConfigurationTests
         });
 
         var (hocon, keyName) = KafkaExporterConfiguration.ToHocon(section);
-        var error = Assert.Throws<ArgumentException>(() => KafkaExporterHocon.Read(hocon, NoEnvironment).Validate(keyName));
+        var error = Assert.Throws<ArgumentException>(() => KafkaExporterHocon.Read(hocon, NoEnvironment, keyName).Validate(keyName));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -66,6 +67,22 @@ public sealed class KafkaExporterConfigurationTests
         var error = Assert.Throws<ArgumentException>(() => KafkaExporterConfiguration.ToHocon(section));
 
         Assert.Contains("FlowTracker:KafkaExporter:MaxBuferedTraces is unknown", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneOptionInTwoSpellings_Rejected_NamingBoth()
+    {
+        var section = Section(new()
+        {
+            ["FlowTracker:KafkaExporter:MaxBufferedTraces"] = "50000",
+            ["FlowTracker:KafkaExporter:max-buffered-traces"] = "5000",
+        });
+
+        var error = Assert.Throws<ArgumentException>(() => KafkaExporterConfiguration.ToHocon(section));
+
+        Assert.Contains("MaxBufferedTraces is set twice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FlowTracker:KafkaExporter:max-buffered-traces", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FlowTracker:KafkaExporter:MaxBufferedTraces", error.Message, StringComparison.Ordinal);
     }
 
     private static IConfigurationSection Section(Dictionary<string, string?> values) =>

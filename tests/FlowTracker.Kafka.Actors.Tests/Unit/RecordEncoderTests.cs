@@ -101,6 +101,21 @@ public sealed class RecordEncoderTests
     }
 
     [Fact]
+    public void TruncateMode_TraceFitsOneRecordOnceCut_SentWholeWithoutPartHeaders()
+    {
+        var trace = WithHugeTag(Trace("one", spans: 1), span: 0);
+
+        Assert.True(new RecordEncoder(Limit, OversizedTraces.Truncate).TryEncode(trace, out var record, out var parts, out _, out _, out var truncated));
+
+        Assert.Equal(1, truncated);
+        Assert.Null(parts);
+        Assert.NotNull(record);
+        Assert.Null(record.Parts);
+        Assert.InRange(record.ReservedBytes, 1, Limit);
+        Assert.EndsWith(RecordEncoder.TruncationMarker, TraceJson.Deserialize(record.Value).Spans![0].Tags!["payload"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TruncateMode_SpanTooLargeWithoutTags_TraceDroppedTooLarge()
     {
         var trace = new Trace { TraceId = "name", Spans = [new Span { SpanId = "s", Name = new string('n', Limit) }] };

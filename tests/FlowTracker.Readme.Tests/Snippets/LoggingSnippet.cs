@@ -11,7 +11,7 @@ internal static class LoggingSnippet
 {
     public static void Run(WebApplicationBuilder builder)
     {
-        builder.Logging.AddJsonConsole();        // or any provider: OpenTelemetry's, Serilog's (below), ...
+        builder.Logging.AddConsole();            // or any provider; OpenTelemetry's and Serilog's (below) keep the properties
         builder.Services.AddAkka("my-system", (akka, _) => akka
             .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())  // Akka's log events -> ILoggerFactory
             .WithFlowTrackerKafkaExporter());

@@ -18,7 +18,7 @@ internal static class TestingSnippet
         cluster.SetBrokerRoundTripTime(1, TimeSpan.FromMilliseconds(500));  // a slow broker
         cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.NotEnoughReplicas);  // next Produce fails
         cluster.SetPartitionLeader("orders", 0, brokerId: 2);         // a leader change
-        cluster.SetTopicError("orders", ErrorCode.TopicAuthorizationFailed);  // ACLs deny the topic
+        cluster.SetTopicError("orders", ErrorCode.TopicAuthorizationFailed);  // ACLs deny the topic (to producers created after this call)
         EmbeddedKafkaCluster.TriggerFatalError(producer);             // an idempotent producer's fatal error
         _ = records;
     }
