@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace FlowTracker.Serialization;
@@ -6,13 +5,18 @@ namespace FlowTracker.Serialization;
 /// <summary>
 /// Writes tags as Go writes a <c>map[string]string</c>: keys in <see cref="GoKeyOrder"/>, whatever
 /// order the dictionary enumerates them in, and <c>""</c> for a <see langword="null"/> key or value.
-/// The entries are copied to be sorted, onto the stack (up to 16) or into a pooled array, so nothing
-/// is allocated per call for a <see cref="Dictionary{TKey, TValue}"/> (what the tracer builds);
+/// The entries are copied to be sorted, onto the stack (up to 16) or into an array kept per thread, so
+/// nothing is allocated per call for a <see cref="Dictionary{TKey, TValue}"/> (what the tracer builds);
 /// another dictionary type costs its enumerator.
 /// </summary>
 internal static class GoTags
 {
     private const int StackEntries = 16;
+
+    // Not ArrayPool.Shared: it trims its arrays when a gen-2 GC runs, and the next Rent then allocates, so
+    // "nothing per trace" would hold only on a quiet machine (seen in CI under load).
+    [ThreadStatic]
+    private static KeyValuePair<string, string>[]? t_entries;
 
     /// <summary>
     /// Writes <paramref name="prefix"/> and the tags as an object, or nothing for no tags, as Go's
@@ -46,8 +50,8 @@ internal static class GoTags
 
     private static bool WritePooled(ref Utf8Output output, IReadOnlyDictionary<string, string> tags, ReadOnlySpan<byte> prefix)
     {
-        var pool = ArrayPool<KeyValuePair<string, string>>.Shared;
-        var entries = pool.Rent(tags.Count);
+        var entries = t_entries is { } kept && kept.Length >= tags.Count ? kept : new KeyValuePair<string, string>[Math.Max(tags.Count, 2 * StackEntries)];
+        t_entries = null;
         var count = 0;
         try
         {
@@ -78,8 +82,9 @@ internal static class GoTags
         }
         finally
         {
+            // The strings are the caller's: not kept alive by this thread's array.
             entries.AsSpan(0, count).Clear();
-            pool.Return(entries);
+            t_entries = entries;
         }
     }
 
@@ -132,10 +137,8 @@ internal static class GoTags
     {
         if (count == entries.Length)
         {
-            var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+            var larger = new KeyValuePair<string, string>[count * 2];
             entries.AsSpan(0, count).CopyTo(larger);
-            entries.AsSpan(0, count).Clear();
-            ArrayPool<KeyValuePair<string, string>>.Shared.Return(entries);
             entries = larger;
         }
 
