@@ -9,16 +9,6 @@ using Xunit.Abstractions;
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
 
 /// <summary>
-/// The leak tests count process-wide things (threads, file descriptors, librdkafka handles, meters): they run
-/// alone, after every parallel collection, on a cluster of their own.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SoloKafkaClusterCollection : ICollectionFixture<KafkaClusterFixture>
-{
-    public const string Name = "Kafka cluster, nothing else running";
-}
-
-/// <summary>
 /// Nothing leaks: a stopped exporter leaves no meter, no actor (its own, the dead-letter counter, the
 /// materializer's), no producer, no native handle and no reference to itself behind, so 100 start/stop cycles
 /// end where 10 did.

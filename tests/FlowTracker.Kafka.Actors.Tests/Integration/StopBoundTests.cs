@@ -15,9 +15,9 @@ namespace FlowTracker.Kafka.Actors.Tests.Integration;
 /// <summary>
 /// Stop is bounded in every state: StopAsync and the CoordinatedShutdown task return within the flush timeout
 /// plus <see cref="Margin"/>, whatever the backlog, the producer or the brokers are doing, with every trace
-/// accounted for exactly.
+/// accounted for exactly. They time the stop, so they run alone (<see cref="SoloKafkaClusterCollection"/>).
 /// </summary>
-[Collection(KafkaClusterCollection.Name)]
+[Collection(SoloKafkaClusterCollection.Name)]
 public sealed class StopBoundTests(KafkaClusterFixture fixture, ITestOutputHelper output) : TestKit
 {
     /// <summary>
