@@ -2,7 +2,10 @@ using FASTER.core;
 
 namespace FlowTracker.Kafka.Actors.Spool;
 
-/// <summary>The spool's FasterLog in its directory: segment files <c>spool.log.N</c>, commits in <c>log-commits/</c>.</summary>
+/// <summary>
+/// The spool's FasterLog in its directory: segment files <c>spool.log.N</c>, commits in <c>log-commits/</c>, both
+/// through <see cref="SpoolDevice"/>, so that no write of the spool waits for the thread pool.
+/// </summary>
 internal static class SpoolLog
 {
     /// <summary>
@@ -68,13 +71,13 @@ internal static class SpoolLog
 
     private static (IDevice Device, FasterLog Log) Create(string directory, SpoolGeometry geometry)
     {
-        var device = Devices.CreateLogDevice(Path.Combine(directory, "spool.log"), preallocateFile: false);
+        var device = new SpoolDevice(Path.Combine(directory, "spool.log"), ownThread: true);
         try
         {
             var log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = device,
-                LogCommitDir = directory,
+                LogCommitManager = new DeviceLogCommitCheckpointManager(new SpoolCommitFiles(), new DefaultCheckpointNamingScheme(directory), removeOutdated: true),
                 SegmentSizeBits = geometry.SegmentBits,
                 PageSizeBits = geometry.PageBits,
                 MemorySizeBits = geometry.MemoryBits,
@@ -82,7 +85,6 @@ internal static class SpoolLog
                 // Our own per-record CRC instead (SpoolRecordFormat says why).
                 LogChecksum = LogChecksumType.None,
                 TryRecoverLatest = true,
-                RemoveOutdatedCommits = true,
             });
             return (device, log);
         }

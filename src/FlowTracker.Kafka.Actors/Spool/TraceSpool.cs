@@ -228,8 +228,10 @@ internal sealed class TraceSpool : IDisposable
         }
 
         // The scan ended before the committed tail: the end of the log was cut short or zeroed (one place, however
-        // many records it held, and the same place as a damaged record the scan just counted).
-        if (scannedUntil < _backlogUntil && !lastWasDamaged)
+        // many records it held, and the same place as a damaged record the scan just counted). Not so when the tail
+        // is the start of the page after the last record's: a record that did not fit the rest of its page moved the
+        // tail there before it waited for memory, and a commit (or a kill) came first; that rest is padding.
+        if (scannedUntil < _backlogUntil && !lastWasDamaged && !IsPagePaddingUntil(scannedUntil, _backlogUntil))
         {
             skipped++;
         }
@@ -372,6 +374,9 @@ internal sealed class TraceSpool : IDisposable
             return _unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].Start <= address;
         }
     }
+
+    private bool IsPagePaddingUntil(long from, long until) =>
+        until % _geometry.PageSize == 0 && from > until - _geometry.PageSize;
 
     private void Skip(long from, long until)
     {

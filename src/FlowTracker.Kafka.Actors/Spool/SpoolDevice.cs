@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using FASTER.core;
+using Microsoft.Win32.SafeHandles;
+
+namespace FlowTracker.Kafka.Actors.Spool;
+
+/// <summary>
+/// The spool's files as a FASTER device: plain files (<c>name.N</c>, one per segment) written with O_SYNC, whose IO
+/// runs on a thread of the device's own, or inline on the caller's thread, never on the thread pool.
+/// </summary>
+/// <remarks>
+/// FASTER's own managed device does its IO on the thread pool (a Task per write, and .NET's file IO on Unix is a
+/// pool thread blocked in pwrite). An appender waiting for a page to be written (the log's memory is four pages)
+/// then waits for a pool thread, and when the pool is busy, with the exporter actor itself on a pool thread
+/// among others, the wait ran past the spool's 2 s bound and the spool went memory-only under load (the flaky
+/// tests were this). Here a write waits only for the disk. A short read (a file cut short) reads as zeros, as a
+/// hole in a file does, which FasterLog takes for the end of what was written.
+/// </remarks>
+internal sealed class SpoolDevice : StorageDeviceBase
+{
+    private const uint SectorBytes = 512;
+    private readonly ConcurrentDictionary<int, SafeFileHandle> _segments = new();
+    private readonly BlockingCollection<Action>? _queue;
+    private readonly Thread? _thread;
+    private int _disposed;
+
+    /// <param name="fileName">The files' path and name; segment N is <c>fileName.N</c>.</param>
+    /// <param name="ownThread">IO on a thread of the device's own (the log, whose writes the appender must not wait for), or inline on the caller's (commit files, written by the commit thread, which waits for them anyway).</param>
+    public SpoolDevice(string fileName, bool ownThread)
+        : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(fileName)!);
+        if (ownThread)
+        {
+            _queue = [];
+            _thread = new Thread(Run) { IsBackground = true, Name = "flowtracker-spool-io" };
+            _thread.Start();
+        }
+    }
+
+    public override unsafe void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
+        Submit(callback, context, () =>
+        {
+            RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
+            return numBytesToWrite;
+        });
+
+    public override unsafe void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
+        Submit(callback, context, () =>
+        {
+            var destination = new Span<byte>((void*)destinationAddress, (int)readLength);
+            var handle = Segment(segmentId);
+            var read = 0;
+            while (read < destination.Length && RandomAccess.Read(handle, destination[read..], (long)sourceAddress + read) is > 0 and var count)
+            {
+                read += count;
+            }
+
+            destination[read..].Clear();
+            return readLength;
+        });
+
+    public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result)
+    {
+        // Behind whatever IO on the segment was asked before: FASTER's epoch says no new IO comes, not that the old is done.
+        if (_queue is { } queue && !queue.IsAddingCompleted && TryAdd(queue, () => Remove(segment, callback, result)))
+        {
+            return;
+        }
+
+        Remove(segment, callback, result);
+    }
+
+    public override void RemoveSegment(int segment) => Delete(segment);
+
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // What was asked is done first: a page write still queued is a page FasterLog waits for.
+        _queue?.CompleteAdding();
+        _thread?.Join();
+        _queue?.Dispose();
+        foreach (var segment in _segments.Keys)
+        {
+            if (_segments.TryRemove(segment, out var handle))
+            {
+                handle.Dispose();
+            }
+        }
+    }
+
+    private void Submit(DeviceIOCompletionCallback callback, object context, Func<uint> io)
+    {
+        void Complete()
+        {
+            uint errorCode = 0, bytes = 0;
+            try
+            {
+                bytes = io();
+            }
+#pragma warning disable CA1031 // Any failure of the disk (ENOSPC, EIO, a file that cannot be opened) is reported to FASTER as an IO error.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                errorCode = ex.HResult == 0 ? uint.MaxValue : (uint)ex.HResult;
+            }
+
+            callback(errorCode, bytes, context);
+        }
+
+        if (_queue is not { } queue)
+        {
+            Complete();
+        }
+        else if (!TryAdd(queue, Complete))
+        {
+            callback(uint.MaxValue, 0, context);
+        }
+    }
+
+    private void Run()
+    {
+        foreach (var work in _queue!.GetConsumingEnumerable())
+        {
+            try
+            {
+                work();
+            }
+#pragma warning disable CA1031 // A callback of FASTER's that throws must not end the thread every later write waits for.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private SafeFileHandle Segment(int segmentId) =>
+        _segments.GetOrAdd(segmentId, id => File.OpenHandle(GetSegmentFilename(FileName, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough));
+
+    private void Remove(int segment, AsyncCallback callback, IAsyncResult result)
+    {
+        Delete(segment);
+        callback(result);
+    }
+
+    private void Delete(int segment)
+    {
+        if (_segments.TryRemove(segment, out var handle))
+        {
+            handle.Dispose();
+        }
+
+        try
+        {
+            File.Delete(GetSegmentFilename(FileName, segment));
+        }
+#pragma warning disable CA1031 // A segment that cannot be deleted takes disk space, nothing more; the log no longer reads it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static bool TryAdd(BlockingCollection<Action> queue, Action work)
+    {
+        try
+        {
+            return queue.TryAdd(work);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // Disposed meanwhile.
+        }
+    }
+}
