@@ -33,6 +33,10 @@ internal static class SettingsDescription
             $"topic={settings.Topic}, producer={producer}, max-buffered-traces={settings.MaxBufferedTraces}, max-buffered-bytes={settings.MaxBufferedBytes}, "
             + $"max-message-bytes={settings.MaxMessageBytes}, flush-timeout={settings.FlushTimeout}, shutdown-phase={settings.ShutdownPhase}, "
             + $"restart={{min-backoff={restart.Min}, max-backoff={restart.Max}, random-factor={restart.RandomFactor}, max-restarts={restart.MaxRestarts}, within={restart.Within}}}, "
-            + $"dispatcher={settings.Dispatcher ?? "default"}, librdkafka={Confluent.Kafka.Library.VersionString}");
+            + $"dispatcher={settings.Dispatcher ?? "default"}, spool={Describe(settings.Spool)}, librdkafka={Confluent.Kafka.Library.VersionString}");
     }
+
+    private static string Describe(SpoolSettings? spool) => spool is null
+        ? "off"
+        : string.Create(CultureInfo.InvariantCulture, $"{{directory={spool.Directory}, max-bytes={spool.MaxBytes}, commit-interval={spool.CommitInterval}, memory-bytes={spool.MemoryBytes}}}");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Spool;
 using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Settings;
@@ -38,6 +39,15 @@ internal sealed record KafkaExporterSettings(
     /// <summary>How errors found after validation (an unknown shutdown phase or dispatcher) name an option: as the user wrote it.</summary>
     public Func<string, string> KeyName { get; init; } = static key => key;
 
+    /// <summary>The durable spool's settings; <see langword="null"/> when it is off (no directory).</summary>
+    public SpoolSettings? Spool { get; init; }
+
+    /// <summary>
+    /// The encoded bytes held in memory at most: with the spool on, the smaller of max-buffered-bytes and
+    /// spool.memory-bytes (what is beyond waits on disk); without it, max-buffered-bytes (what is beyond is dropped).
+    /// </summary>
+    public long MemoryBytes => Spool is { } spool ? Math.Min(MaxBufferedBytes, spool.MemoryBytes) : MaxBufferedBytes;
+
     /// <summary>What the sources set that the exporter does not use (an environment variable's producer property next to an application's producer), said once when its actor starts.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -74,6 +84,7 @@ internal sealed record KafkaExporterSettings(
             {
                 KeyName = keyName,
                 Warnings = options.Warnings,
+                Spool = Spool(),
             };
         }
 
@@ -136,6 +147,35 @@ internal sealed record KafkaExporterSettings(
             Require(maxRestarts >= 0, nameof(options.MaxRestarts), maxRestarts, "must be zero or more");
             Require(within > TimeSpan.Zero, nameof(options.MaxRestartsWithin), within, "must be positive");
             return new RestartBackoffSettings(min, max, randomFactor, maxRestarts, within);
+        }
+
+        /// <summary>Every spool setting is checked, even with the spool off: a wrong value is wrong before it is used.</summary>
+        private SpoolSettings? Spool()
+        {
+            var directory = options.SpoolDirectory;
+            var maxBytes = options.SpoolMaxBytes ?? ExporterDefaults.SpoolMaxBytes;
+            var commitInterval = options.SpoolCommitInterval ?? ExporterDefaults.SpoolCommitInterval;
+            var memoryBytes = options.SpoolMemoryBytes ?? ExporterDefaults.SpoolMemoryBytes;
+            Require(maxBytes >= SpoolGeometry.MinMaxBytes, nameof(options.SpoolMaxBytes), maxBytes, $"must be at least 1 MiB ({SpoolGeometry.MinMaxBytes} bytes)");
+            Require(commitInterval > TimeSpan.Zero, nameof(options.SpoolCommitInterval), commitInterval, "must be positive");
+            Require(memoryBytes >= 1, nameof(options.SpoolMemoryBytes), memoryBytes, "must be at least 1");
+            if (string.IsNullOrEmpty(directory))
+            {
+                return null;
+            }
+
+            Require(!string.IsNullOrWhiteSpace(directory), nameof(options.SpoolDirectory), directory, "must be a directory, or empty to leave the spool off");
+            string path;
+            try
+            {
+                path = Path.GetFullPath(directory);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw Invalid(nameof(options.SpoolDirectory), directory, $"it is not a usable path ({ex.Message})");
+            }
+
+            return new SpoolSettings(path, maxBytes, commitInterval, memoryBytes);
         }
 
         private int MessageMaxBytesOf(Dictionary<string, string>? config)
