@@ -16,6 +16,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     private readonly RateLimitedErrorLog _errors = RateLimitedErrorLog.ForDeliveries(log, topic, time);
     private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
     private long _producerErrorsSinceUnreachable;
+    private int _leftInSpool;
 
     public void Delivered(OutgoingRecord record)
     {
@@ -65,8 +66,15 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _errors.Failed(error);
     }
 
-    /// <summary>A record whose outcome was unknown when the exporter stopped.</summary>
-    public void Abandoned(long reservedBytes) => counters.Dropped(DropReason.Shutdown, reservedBytes);
+    /// <summary>A record whose outcome was unknown when the exporter stopped: a spooled one stays in the spool for the next start.</summary>
+    public void Abandoned(OutgoingRecord record)
+    {
+        counters.Unsent(record);
+        if (!record.SpoolId.IsNone)
+        {
+            _leftInSpool++;
+        }
+    }
 
     public void ProducerStarted() => counters.ProducerFailure(null);
 
@@ -101,10 +109,17 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     }
 
     /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
-    public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>
+    public void AbandonedAtDeadline(int records, TimeSpan flushTimeout)
+    {
         log.Warning(
-            "FlowTracker Kafka exporter: {0} record(s) were still unconfirmed when the flush deadline ({1} after stop was asked) passed; counted as dropped (Shutdown).",
-            records, flushTimeout);
+            "FlowTracker Kafka exporter: {0} record(s) were still unconfirmed when the flush deadline ({1} after stop was asked) passed; {2}.",
+            records,
+            flushTimeout,
+            _leftInSpool == 0 ? "counted as dropped (Shutdown)"
+            : _leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
+            : $"{_leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)");
+        _leftInSpool = 0;
+    }
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>
     public void ReportsMissing(int records, TimeSpan timeout)

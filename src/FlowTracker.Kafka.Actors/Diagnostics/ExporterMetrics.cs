@@ -14,7 +14,7 @@ internal sealed class ExporterMetrics : IDisposable
     private readonly Histogram<double> _deliveryDuration;
     private readonly KeyValuePair<string, object?> _topic;
 
-    public ExporterMetrics(ExporterCounters counters, string topic)
+    public ExporterMetrics(ExporterCounters counters, string topic, bool spool = false)
     {
         _topic = new("messaging.destination.name", topic);
 
@@ -36,12 +36,25 @@ internal sealed class ExporterMetrics : IDisposable
         meter.CreateObservableUpDownCounter("flowtracker.kafka.buffer.bytes", () => Measure(counters.Snapshot().PendingBytes), "By", "Encoded bytes buffered or in flight.");
         meter.CreateObservableUpDownCounter("flowtracker.kafka.records.in_flight", () => Measure(counters.InFlight), "{record}", "Records handed to librdkafka, not yet reported on.");
         _deliveryDuration = meter.CreateHistogram<double>("flowtracker.kafka.delivery.duration", "ms", "From Export to Kafka's acknowledgement.");
+        if (spool)
+        {
+            CreateSpoolInstruments(meter, counters);
+        }
     }
 
     public void Delivered(long acceptedAt) =>
         _deliveryDuration.Record(Stopwatch.GetElapsedTime(acceptedAt).TotalMilliseconds, _topic);
 
     public void Dispose() => _meter.Dispose();
+
+    private void CreateSpoolInstruments(Meter meter, ExporterCounters counters)
+    {
+        meter.CreateObservableCounter("flowtracker.kafka.traces.recovered", () => Measure(counters.Snapshot().Recovered), "{trace}", "Traces an earlier run left in the spool, sent by this one.");
+        meter.CreateObservableCounter("flowtracker.kafka.traces.left_in_spool", () => Measure(counters.Snapshot().LeftInSpool), "{trace}", "Traces unconfirmed at stop, left in the spool for the next start.");
+        meter.CreateObservableCounter("flowtracker.kafka.traces.not_spooled", () => Measure(counters.Snapshot().NotSpooled), "{trace}", "Traces kept in memory only while the spool was on (not working, or too large for it).");
+        meter.CreateObservableUpDownCounter("flowtracker.kafka.spool.bytes", () => Measure(counters.Snapshot().SpoolBytes), "By", "Bytes the spool holds on disk.");
+        meter.CreateObservableGauge("flowtracker.kafka.spool.degraded", () => Measure(counters.Snapshot().SpoolDegraded is null ? 0 : 1), "1", "1 while the spool is not working (traces kept in memory only), else 0.");
+    }
 
     private Measurement<long> Measure(long value) => new(value, _topic);
 

@@ -7,8 +7,9 @@ using FlowTracker.Kafka.Actors.Stages;
 namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
-/// The exporter's actor: validates and encodes each trace, keeps the byte budget, and offers the record to
-/// the stream in front of the producer sink. Answers stats and starts the flush.
+/// The exporter's actor: validates and encodes each trace, keeps the byte budget (or, with the spool on, writes the
+/// record ahead to the spool), and offers the record to the stream in front of the producer sink. Answers stats and
+/// starts the flush.
 /// </summary>
 /// <remarks>
 /// The stream belongs to the exporter (<see cref="ExporterLifetime"/>), not to this actor: a restart keeps it
@@ -97,6 +98,13 @@ internal sealed class KafkaExporterActor : ReceiveActor
 
     private void Accept(Trace trace)
     {
+        var spool = _exporter.Lifetime.Spool;
+        if (spool is not null)
+        {
+            // With the spool on, the gate bounds only what waits in this mailbox.
+            _counters.Taken();
+        }
+
         if (_counters.IsSealed)
         {
             // The exporter ended with this trace still in the mailbox, and counted it then (dropped: Shutdown).
@@ -111,6 +119,13 @@ internal sealed class KafkaExporterActor : ReceiveActor
                 _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {0}", error);
             }
 
+            return;
+        }
+
+        if (spool is not null)
+        {
+            // Written ahead, then in memory if there is room, else on disk only until there is.
+            spool.Accept(record, _exporter.Lifetime);
             return;
         }
 

@@ -13,5 +13,8 @@ namespace FlowTracker.Kafka.Actors.Spool;
 internal sealed record SpoolStats(
     long Appended, long Committed, long Removed, long Full, long Recovered, long Corrupt, long NotSpooled, long LiveBytes, string? DegradedReason)
 {
+    /// <summary>Appends refused because the record is larger than one page of the log (it goes on in memory only).</summary>
+    public long TooLarge { get; init; }
+
     public bool IsDegraded => DegradedReason is not null;
 }

@@ -98,6 +98,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
     public void Settled(OutgoingRecord record, RecordOutcome outcome)
     {
         _heldBytes -= record.ReservedBytes;
+        _stage.OnSettled?.Invoke(record, outcome.Kind);
         if (_emitting)
         {
             _outcomes.Enqueue(outcome.Kind switch

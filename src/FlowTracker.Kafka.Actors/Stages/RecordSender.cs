@@ -451,7 +451,7 @@ internal sealed class RecordSender
                 _ledger.Failed(outcome.Error, record.ReservedBytes);
                 break;
             default:
-                _ledger.Abandoned(record.ReservedBytes);
+                _ledger.Abandoned(record);
                 break;
         }
 

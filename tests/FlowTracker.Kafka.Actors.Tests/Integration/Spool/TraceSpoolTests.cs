@@ -83,6 +83,27 @@ public sealed class TraceSpoolTests : IDisposable
     }
 
     [Fact]
+    public void EverythingRemoved_Reopened_NothingComesBack_NothingCorrupt_NothingSetAside()
+    {
+        using (var spool = Open())
+        {
+            // Fewer bytes than one page: the log begins, after the removals, inside its first page.
+            foreach (var id in Enumerable.Range(0, 200).Select(i => spool.Append(Key(i), Value(i, 1000)).Id).ToList())
+            {
+                spool.Remove(id);
+            }
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal(0, reopened.BacklogBytes);
+        Assert.Empty(reopened.ReadBacklog());
+        Assert.Equal(0, reopened.Stats().Corrupt);
+        Assert.Empty(_warnings);
+        Assert.Empty(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*"));
+    }
+
+    [Fact]
     public void MaxBytes_Reached_RefusesNewestAndCounts_UntilRemovalsFreeRoom()
     {
         using var spool = TraceSpool.Open(_directory.Path, SpoolGeometry.MinMaxBytes, Interval);
