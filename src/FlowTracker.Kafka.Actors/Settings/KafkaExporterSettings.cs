@@ -24,10 +24,13 @@ internal sealed record KafkaExporterSettings(
     /// <summary>
     /// How long a record may wait for its delivery report before its producer is judged to report nothing:
     /// librdkafka reports every record within <c>message.timeout.ms</c>, plus a request still in flight then
-    /// (<c>request.timeout.ms</c>), plus 5 s. An application's producer's settings are not known: librdkafka's defaults.
+    /// (<c>request.timeout.ms</c>), plus 5 s; never, when <c>message.timeout.ms</c> is 0 (librdkafka then waits
+    /// for the brokers for ever). An application's producer's settings are not known: librdkafka's defaults.
     /// </summary>
     public TimeSpan ReportTimeout =>
-        TimeSpan.FromMilliseconds(Milliseconds("message.timeout.ms", "delivery.timeout.ms", 300_000) + Milliseconds("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
+        Milliseconds("message.timeout.ms", "delivery.timeout.ms", 300_000) is var message && message == 0
+            ? TimeSpan.MaxValue
+            : TimeSpan.FromMilliseconds(message + Milliseconds("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
 
     private long Milliseconds(string key, string alias, long librdkafkaDefault) =>
         ProducerConfig is { } config
@@ -68,6 +71,14 @@ internal sealed record KafkaExporterSettings(
             }
 
             var config = ProducerConfig();
+            var spool = Spool();
+            if (spool is not null && config is not null && !config.ContainsKey("message.timeout.ms") && !config.ContainsKey("delivery.timeout.ms"))
+            {
+                // With the spool, a trace waits for the brokers however long they are away: it costs disk, not memory,
+                // and librdkafka would otherwise fail what it holds after 5 minutes (Local_MsgTimedOut).
+                config["message.timeout.ms"] = "0";
+            }
+
             var maxBufferedTraces = options.MaxBufferedTraces ?? ExporterDefaults.MaxBufferedTraces;
             var maxBufferedBytes = options.MaxBufferedBytes ?? ExporterDefaults.MaxBufferedBytes;
             var flushTimeout = options.FlushTimeout ?? ExporterDefaults.FlushTimeout;
@@ -84,7 +95,7 @@ internal sealed record KafkaExporterSettings(
             {
                 KeyName = keyName,
                 Warnings = options.Warnings,
-                Spool = Spool(),
+                Spool = spool,
             };
         }
 

@@ -62,6 +62,26 @@ public sealed class SpoolOptionsTests
         Assert.Equal(64L << 20, settings.MemoryBytes);
     }
 
+    [Theory]
+    [InlineData(null, "0")]
+    [InlineData("60000", "60000")]
+    public void SpoolOn_AnOwnedProducerWaitsForTheBrokersForEver_UnlessMessageTimeoutIsSet(string? set, string expected)
+    {
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092" };
+        if (set is not null)
+        {
+            config["message.timeout.ms"] = set;
+        }
+
+        var settings = KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t", ProducerConfig = config, SpoolDirectory = "spool" }).Settings;
+        var withoutSpool = KafkaTraceExporter.Create(new KafkaExporterOptions { Topic = "t", ProducerConfig = config }).Settings;
+
+        Assert.Equal(expected, settings.ProducerConfig!["message.timeout.ms"]);
+        Assert.Equal(set is null ? TimeSpan.MaxValue : TimeSpan.FromSeconds(95), settings.ReportTimeout);
+        Assert.Equal(set, withoutSpool.ProducerConfig!.GetValueOrDefault("message.timeout.ms"));
+        using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(settings.ProducerConfig).Build();
+    }
+
     [Fact]
     public void SpoolOptionsInCode_WinOverHocon()
     {
