@@ -11,10 +11,12 @@ namespace FlowTracker.Kafka.Actors.Benchmarks;
 /// N traces through Export → actor → stream → a 3-broker embedded cluster, timed until the last delivery
 /// report, against a hand-written loop that serializes each trace and calls Confluent's Produce with a
 /// delivery handler. Runs alternate, so both see the same machine; medians and their ratio are reported.
+/// With <c>spool</c>, the exporter writes every trace ahead to a spool of its own (default spool settings: what
+/// exceeds its 16 MiB of memory waits on disk and is read back), in a fresh directory each round.
 /// </summary>
 internal static class EndToEndBenchmark
 {
-    public static async Task RunAsync(int traces, int rounds, Report report, TextWriter output)
+    public static async Task RunAsync(int traces, int rounds, Report report, TextWriter output, bool spool = false)
     {
         await using var cluster = EmbeddedKafkaCluster.Start(brokers: 3);
         var data = BenchTraces.Create(traces);
@@ -29,7 +31,7 @@ internal static class EndToEndBenchmark
             var rawTopic = $"e2e-raw-{round}";
             cluster.CreateTopic(exporterTopic, partitions: 6);
             cluster.CreateTopic(rawTopic, partitions: 6);
-            var exporterTime = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round);
+            var exporterTime = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round, spool);
             var rawTime = Raw(cluster.BootstrapServers, rawTopic, data);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
@@ -44,15 +46,19 @@ internal static class EndToEndBenchmark
         var exporter = Median(exporterTimes);
         var raw = Median(rawTimes);
         var ratio = raw.TotalSeconds / exporter.TotalSeconds;
-        report.Add("end to end", $"exporter, {traces:N0} traces (median of {rounds})", $"{Rate(traces, exporter):N0} traces/s ({exporter.TotalMilliseconds:N0} ms)");
-        report.Add("end to end", "raw Confluent loop", $"{Rate(traces, raw):N0} traces/s ({raw.TotalMilliseconds:N0} ms)");
-        report.Add("end to end", "exporter / raw", ratio.ToString("0.00", CultureInfo.InvariantCulture), "≥ 0.90");
+        var section = spool ? "end to end, spool on" : "end to end";
+        report.Add(section, $"exporter{(spool ? " with its spool" : string.Empty)}, {traces:N0} traces (median of {rounds})", $"{Rate(traces, exporter):N0} traces/s ({exporter.TotalMilliseconds:N0} ms)");
+        report.Add(section, "raw Confluent loop", $"{Rate(traces, raw):N0} traces/s ({raw.TotalMilliseconds:N0} ms)");
+        report.Add(section, "exporter / raw", ratio.ToString("0.00", CultureInfo.InvariantCulture), spool ? "≥ 0.70" : "≥ 0.90");
     }
 
-    private static async Task<TimeSpan> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round)
+    private static async Task<TimeSpan> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
     {
         // The buffer holds the whole burst: this measures throughput, not the drop policy.
-        var exporter = KafkaTraceExporter.Start(system, BenchOptions.HoldingAll(bootstrap, topic, data.Length), $"exporter-{round}");
+        var options = BenchOptions.HoldingAll(bootstrap, topic, data.Length);
+        using var directory = spool ? new BenchDirectory($"e2e-{round}") : null;
+        options.SpoolDirectory = directory?.Path;
+        var exporter = KafkaTraceExporter.Start(system, options, $"exporter-{round}");
 
         // Warm up: connection, metadata and producer id are not part of the measurement.
         exporter.Export(data[0]);
