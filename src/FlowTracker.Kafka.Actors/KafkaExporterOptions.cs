@@ -86,8 +86,9 @@ public sealed class KafkaExporterOptions
     /// Turns the durable spool on: a directory on local disk, owned by this exporter alone (a second process on it is
     /// refused at start). Every accepted trace is written there before it is sent, and leaves once Kafka confirmed it (or
     /// it failed for good); what a crashed or stopped process left is sent first at the next start. A process killed
-    /// outright loses at most the traces accepted within the last <see cref="SpoolCommitInterval"/>. Default: none
-    /// (<see langword="null"/> or empty), the spool is off and traces wait in memory only.
+    /// outright loses at most the traces accepted within the last <see cref="SpoolCommitInterval"/> (plus the time one
+    /// commit takes to reach the disk). With it on, an owned producer's <c>message.timeout.ms</c> defaults to 0 (no
+    /// timeout). Default: none (<see langword="null"/> or empty), the spool is off and traces wait in memory only.
     /// </summary>
     public string? SpoolDirectory { get; set; }
 
