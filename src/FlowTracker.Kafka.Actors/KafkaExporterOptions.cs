@@ -106,7 +106,7 @@ public sealed class KafkaExporterOptions
 
     /// <summary>
     /// With the spool on, the encoded bytes held in memory at most (buffered and in flight, also bounded by
-    /// <see cref="MaxBufferedBytes"/>); what is beyond waits on disk only, and is read back as Kafka confirms. Default: 16 MiB.
+    /// <see cref="MaxBufferedBytes"/>); what is beyond waits on disk only, and is read back as Kafka confirms. Default: 8 MiB.
     /// </summary>
     public long? SpoolMemoryBytes { get; set; }
 

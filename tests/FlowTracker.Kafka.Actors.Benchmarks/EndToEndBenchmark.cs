@@ -12,7 +12,7 @@ namespace FlowTracker.Kafka.Actors.Benchmarks;
 /// report, against a hand-written loop that serializes each trace and calls Confluent's Produce with a
 /// delivery handler. Runs alternate, so both see the same machine; medians and their ratio are reported.
 /// With <c>spool</c>, the exporter writes every trace ahead to a spool of its own (default spool settings: what
-/// exceeds its 16 MiB of memory waits on disk and is read back), in a fresh directory each round.
+/// exceeds its 8 MiB of memory waits on disk and is read back), in a fresh directory each round.
 /// </summary>
 internal static class EndToEndBenchmark
 {

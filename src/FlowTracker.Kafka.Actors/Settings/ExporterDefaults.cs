@@ -13,7 +13,7 @@ internal static class ExporterDefaults
     public const long SpoolMaxBytes = 1L << 30;
 
     // With librdkafka's copy of what is in flight, an outage of any length then holds about twice this in memory.
-    public const long SpoolMemoryBytes = 16L << 20;
+    public const long SpoolMemoryBytes = 8L << 20;
 
     /// <summary>Akka's <c>service-stop</c>: after the application stopped serving requests, so their traces are in.</summary>
     public const string ShutdownPhase = "service-stop";

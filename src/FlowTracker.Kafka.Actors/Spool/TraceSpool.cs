@@ -27,7 +27,7 @@ internal sealed class TraceSpool : IDisposable
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
-    private readonly SpoolGeometry _geometry;
+    private SpoolGeometry _geometry;
     private readonly Action<string> _warn;
     private readonly TimeProvider _time;
     private readonly SpoolHealth _health;
@@ -235,7 +235,7 @@ internal sealed class TraceSpool : IDisposable
         // many records it held, and the same place as a damaged record the scan just counted). Not so when the tail
         // is the start of the page after the last record's: a record that did not fit the rest of its page moved the
         // tail there before it waited for memory, and a commit (or a kill) came first; that rest is padding.
-        if (scannedUntil < _backlogUntil && !lastWasDamaged && !IsPagePaddingUntil(scannedUntil, _backlogUntil))
+        if (scannedUntil < _backlogUntil && !lastWasDamaged && !_geometry.IsPadding(scannedUntil, _backlogUntil))
         {
             skipped++;
         }
@@ -309,11 +309,8 @@ internal sealed class TraceSpool : IDisposable
         lock (_gate)
         {
             return new SpoolStats(
-                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _recovered),
-                Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason)
-            {
-                TooLarge = Interlocked.Read(ref _tooLarge),
-            };
+                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
+                Interlocked.Read(ref _recovered), Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
         }
     }
 
@@ -355,6 +352,7 @@ internal sealed class TraceSpool : IDisposable
 
     private void OpenLog()
     {
+        _geometry = SpoolGeometry.Of(_directory, _maxBytes);
         var (device, log, setAside) = SpoolLog.Open(_directory, _geometry, _time);
         (_device, _log) = (device, log);
         if (setAside is not null)
@@ -385,9 +383,6 @@ internal sealed class TraceSpool : IDisposable
             return _unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].Start <= address;
         }
     }
-
-    private bool IsPagePaddingUntil(long from, long until) =>
-        until % _geometry.PageSize == 0 && from > until - _geometry.PageSize;
 
     private void Skip(long from, long until)
     {

@@ -18,7 +18,7 @@ public sealed class SpoolOptionsTests
         var inCode = new KafkaExporterOptions { Topic = "t", ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092" }, SpoolDirectory = "spool" };
 
         Assert.Equal(inCode.Validate().Spool, fromHocon.Validate().Spool);
-        Assert.Equal(new SpoolSettings(Path.GetFullPath("spool"), 1L << 30, TimeSpan.FromMilliseconds(100), 16L << 20), inCode.Validate().Spool);
+        Assert.Equal(new SpoolSettings(Path.GetFullPath("spool"), 1L << 30, TimeSpan.FromMilliseconds(100), 8L << 20), inCode.Validate().Spool);
     }
 
     [Theory]

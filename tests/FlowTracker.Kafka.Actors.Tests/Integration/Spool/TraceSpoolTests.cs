@@ -83,6 +83,24 @@ public sealed class TraceSpoolTests : IDisposable
     }
 
     [Fact]
+    public void ReopenedWithAnotherMaxBytes_KeepsTheGeometryItWasCreatedWith_AndReadsWhatItHeld()
+    {
+        using (var spool = Open())
+        {
+            // Over a megabyte: past the first of this geometry's 1 MiB segments.
+            for (var i = 0; i < 1000; i++)
+            {
+                Assert.True(spool.Append(Key(i), Value(i, 1300)).IsSpooled);
+            }
+        }
+
+        using var reopened = TraceSpool.Open(_directory.Path, MaxBytes * 128, Interval, _warnings.Enqueue);
+
+        Assert.Equal(Enumerable.Range(0, 1000), reopened.ReadBacklog().Select(r => Number(r.Key)));
+        Assert.Equal(0, reopened.Stats().Corrupt);
+    }
+
+    [Fact]
     public void EverythingRemoved_Reopened_NothingComesBack_NothingCorrupt_NothingSetAside()
     {
         using (var spool = Open())
