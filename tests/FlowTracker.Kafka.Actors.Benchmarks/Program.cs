@@ -2,12 +2,12 @@ using FlowTracker.Kafka.Actors.Benchmarks;
 
 // dotnet run -c Release --project tests/FlowTracker.Kafka.Actors.Benchmarks                 full run (several minutes)
 // dotnet run -c Release --project tests/FlowTracker.Kafka.Actors.Benchmarks -- --short      about a minute
-// add --only e2e|e2e-spool|caller|encoding|outage|outage-spool|recovery|shutdown to run one part
+// add --only e2e|e2e-spool|caller|encoding|outage|outage-spool|recovery|shutdown to run one part (or several: --only e2e,e2e-spool)
 //   (the -spool parts and recovery run the exporter with its durable spool on, in directories under the temp directory;
 //    outage-spool writes about 1.7 GB there, recovery about 1.4 GB in a full run)
 var quick = args.Contains("--short");
-var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-bool Runs(string part) => only is null || only == part;
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
+bool Runs(string part) => only is null || only.Contains(part);
 
 var report = new Report();
 var output = Console.Out;

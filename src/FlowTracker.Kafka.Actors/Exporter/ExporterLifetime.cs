@@ -83,11 +83,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         ShutdownFlush.Register(system, exporter, exporter.Settings);
 
         // Last: a directory another exporter holds refuses this one's start, which then ends as any failed start does.
-        if (exporter.Settings.Spool is { } spool)
+        if (exporter.Settings.Spool is not null)
         {
             lock (_gate)
             {
-                _spool = ExporterSpool.Open(spool, exporter.Settings.MemoryBytes, this, exporter.Counters, _log);
+                _spool = ExporterSpool.Open(exporter.Settings, this, exporter.Counters, _log);
             }
         }
     }

@@ -27,17 +27,19 @@ internal sealed class ExporterSpool : IDisposable
     private readonly ExporterCounters _counters;
     private readonly ManualResetEventSlim _wake = new();
     private readonly SpoolFeeder _feeder;
+    private readonly long _maxBufferedBytes;
     private bool _diskOnly;
     private long _diskOnlyFrom;
     private long _diskOnlyEnd;
     private int _diskOnlyRun;
     private volatile bool _feeding;
 
-    private ExporterSpool(TraceSpool spool, ExporterLifetime lifetime, ExporterCounters counters, long memoryBytes, ILoggingAdapter log)
+    private ExporterSpool(TraceSpool spool, ExporterLifetime lifetime, ExporterCounters counters, long memoryBytes, long maxBufferedBytes, ILoggingAdapter log)
     {
         _spool = spool;
         _counters = counters;
         MemoryBytes = memoryBytes;
+        _maxBufferedBytes = maxBufferedBytes;
 
         // What earlier runs left goes first: until the feeder has read it, new records wait behind it on disk, in a
         // range that starts where this run's records start.
@@ -54,14 +56,15 @@ internal sealed class ExporterSpool : IDisposable
 
     internal ManualResetEventSlim Wake => _wake;
 
-    /// <summary>Opens the spool and starts reading back what an earlier run left.</summary>
+    /// <summary>Opens the spool (the settings have one) and starts reading back what an earlier run left.</summary>
     /// <exception cref="SpoolLockedException">Another exporter, in this process or another, uses the directory.</exception>
-    public static ExporterSpool Open(SpoolSettings settings, long memoryBytes, ExporterLifetime lifetime, ExporterCounters counters, ILoggingAdapter log)
+    public static ExporterSpool Open(KafkaExporterSettings settings, ExporterLifetime lifetime, ExporterCounters counters, ILoggingAdapter log)
     {
         // An unusable directory opens degraded (memory only) and says so here; later problems are said as they come.
-        var spool = TraceSpool.Open(settings.Directory, settings.MaxBytes, settings.CommitInterval, warning => log.Warning("{0}", warning));
+        var spooling = settings.Spool!;
+        var spool = TraceSpool.Open(spooling.Directory, spooling.MaxBytes, spooling.CommitInterval, warning => log.Warning("{0}", warning));
         counters.Spool = spool.Stats;
-        var opened = new ExporterSpool(spool, lifetime, counters, memoryBytes, log);
+        var opened = new ExporterSpool(spool, lifetime, counters, settings.MemoryBytes, settings.MaxBufferedBytes, log);
         opened._feeder.Start();
         return opened;
     }
@@ -69,7 +72,7 @@ internal sealed class ExporterSpool : IDisposable
     /// <summary>
     /// The actor: appends the record, then offers it to the stream if memory has room and nothing waits on disk;
     /// else it waits on disk only. A full spool drops it (<see cref="DropReason.SpoolFull"/>); a spool that cannot
-    /// write (degraded) or a record larger than its page leaves it in memory only.
+    /// write (degraded) or a record larger than its page leaves it in memory only, within max-buffered-bytes as without a spool.
     /// </summary>
     public void Accept(OutgoingRecord record, ExporterLifetime lifetime)
     {
@@ -82,8 +85,8 @@ internal sealed class ExporterSpool : IDisposable
 
         if (!append.IsSpooled)
         {
-            // As without a spool: memory or nothing.
-            if (!_counters.TryReserveBytes(record.ReservedBytes, MemoryBytes))
+            // As without a spool (its buffer's budget too): memory or nothing.
+            if (!_counters.TryReserveBytes(record.ReservedBytes, _maxBufferedBytes))
             {
                 _counters.Dropped(DropReason.BufferFull);
                 return;

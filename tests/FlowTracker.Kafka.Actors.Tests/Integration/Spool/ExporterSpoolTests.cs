@@ -42,11 +42,28 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
 
         var refused = Assert.ThrowsAny<IOException>(() => KafkaTraceExporter.Start(Sys, Options(topic), "refused"));
 
-        Assert.Contains(Directory.Path, refused.Message, StringComparison.Ordinal);
+        Assert.Contains(SpoolDirectory.Path, refused.Message, StringComparison.Ordinal);
         Assert.Contains($"process {Environment.ProcessId} ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("spool.directory", refused.Message, StringComparison.Ordinal);
         first.ExportCheckouts("still-working", 10);
         Assert.Equal(10, (await first.StopAsync(Patience)).Delivered);
+    }
+
+    [Fact]
+    public async Task DirectoryHeldByAnotherProcess_StartRefusedNamingIt_AndStartsOnceThatProcessEnds()
+    {
+        var topic = await fixture.NewTopicAsync("spool-other-process");
+        using var holder = SpoolChild.Start(SpoolChild.Hold, SpoolDirectory.Path);
+        Assert.Equal("holding", holder.StandardOutput.ReadLine());
+
+        var refused = Assert.ThrowsAny<IOException>(() => KafkaTraceExporter.Start(Sys, Options(topic), "refused"));
+
+        Assert.Contains($"'{SpoolDirectory.Path}' is in use by process {holder.Id} ", refused.Message, StringComparison.Ordinal);
+        holder.StandardInput.Close();
+        await holder.WaitForExitAsync();
+        var exporter = KafkaTraceExporter.Start(Sys, Options(topic), "after");
+        exporter.ExportCheckouts("after", 10);
+        Assert.Equal(10, (await exporter.StopAsync(Patience)).Delivered);
     }
 
     [Fact]
@@ -74,7 +91,7 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
     public async Task UnwritableDirectory_TracesGoOnInMemory_CountedAndReportedDegraded()
     {
         var topic = await fixture.NewTopicAsync("spool-unwritable");
-        var file = Path.Combine(Directory.Path, "a-file");
+        var file = Path.Combine(SpoolDirectory.Path, "a-file");
         await File.WriteAllTextAsync(file, "not a directory");
         var options = Options(topic);
         options.SpoolDirectory = Path.Combine(file, "spool");
@@ -96,7 +113,7 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         // Every segment file is /dev/full: opening works, every write fails with ENOSPC, as on a full disk.
         for (var i = 0; i < 16; i++)
         {
-            File.CreateSymbolicLink(Path.Combine(Directory.Path, $"spool.log.{i}"), "/dev/full");
+            File.CreateSymbolicLink(Path.Combine(SpoolDirectory.Path, $"spool.log.{i}"), "/dev/full");
         }
 
         var exporter = KafkaTraceExporter.Start(Sys, Options(topic));
@@ -116,7 +133,7 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
     {
         var topic = await fixture.NewTopicAsync("spool-torn");
         var ids = new List<SpoolId>();
-        using (var spool = TraceSpool.Open(Directory.Path, 1L << 30, TimeSpan.FromMilliseconds(100)))
+        using (var spool = TraceSpool.Open(SpoolDirectory.Path, 1L << 30, TimeSpan.FromMilliseconds(100)))
         {
             for (var i = 0; i < 300; i++)
             {
@@ -128,7 +145,7 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         // A crash in the middle of writing the last record: its file ends inside it.
         var segmentBits = SpoolGeometry.For(1L << 30).SegmentBits;
         var last = ids[^1];
-        using (var file = File.Open(Path.Combine(Directory.Path, $"spool.log.{last.Address >> segmentBits}"), FileMode.Open))
+        using (var file = File.Open(Path.Combine(SpoolDirectory.Path, $"spool.log.{last.Address >> segmentBits}"), FileMode.Open))
         {
             file.SetLength((last.Address & ((1L << segmentBits) - 1)) + 10);
         }
@@ -156,5 +173,5 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
     }
 
     private KafkaExporterOptions Options(string topic) =>
-        ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.SpoolDirectory = Directory.Path);
+        ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.SpoolDirectory = SpoolDirectory.Path);
 }

@@ -35,7 +35,7 @@ public sealed class SpoolCrashTests(ITestOutputHelper output) : SpoolTestKit
         var reports = new ConcurrentQueue<(TimeSpan At, long Accepted, long Committed)>();
         var clock = Stopwatch.StartNew();
         TimeSpan killedAt;
-        using (var child = SpoolChild.Start(SpoolChild.Export, cluster.BootstrapServers, "crash", Directory.Path, PerSecond.ToString(CultureInfo.InvariantCulture)))
+        using (var child = SpoolChild.Start(SpoolChild.Export, cluster.BootstrapServers, "crash", SpoolDirectory.Path, PerSecond.ToString(CultureInfo.InvariantCulture)))
         {
             Assert.Equal("started", child.StandardOutput.ReadLine());
             var reading = Task.Run(() => Read(child, clock, reports));
@@ -59,7 +59,7 @@ public sealed class SpoolCrashTests(ITestOutputHelper output) : SpoolTestKit
         cluster.SetAllBrokersUp();
         var exporter = KafkaTraceExporter.Start(Sys, ExporterOptions.For(cluster.BootstrapServers, "crash", o =>
         {
-            o.SpoolDirectory = Directory.Path;
+            o.SpoolDirectory = SpoolDirectory.Path;
             o.FlushTimeout = Patience;
         }));
         var stats = await exporter.StopAsync(Patience);

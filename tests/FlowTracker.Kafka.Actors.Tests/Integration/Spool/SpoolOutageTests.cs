@@ -71,7 +71,7 @@ public sealed class SpoolOutageTests : SpoolTestKit
         ExporterOptions.For(cluster.BootstrapServers, topic, o =>
         {
             o.FlushTimeout = flushTimeout;
-            o.SpoolDirectory = Directory.Path;
+            o.SpoolDirectory = SpoolDirectory.Path;
 
             // Brokers that come back are found within half a second rather than librdkafka's default 10 s.
             o.ProducerConfig!["reconnect.backoff.max.ms"] = "500";

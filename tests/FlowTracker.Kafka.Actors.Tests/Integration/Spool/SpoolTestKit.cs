@@ -7,12 +7,12 @@ public abstract class SpoolTestKit : TestKit, IDisposable
 {
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    internal SpoolDirectory Directory { get; } = new();
+    internal SpoolDirectory SpoolDirectory { get; } = new();
 
     void IDisposable.Dispose()
     {
         Dispose();
-        Directory.Dispose();
+        SpoolDirectory.Dispose();
         GC.SuppressFinalize(this);
     }
 }
