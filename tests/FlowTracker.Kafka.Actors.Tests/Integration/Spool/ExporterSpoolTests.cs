@@ -88,9 +88,28 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
     }
 
     [Fact]
-    public async Task UnwritableDirectory_TracesGoOnInMemory_CountedAndReportedDegraded()
+    public async Task UnwritableDirectory_TracesGoOnInMemory_CountedAndReportedDegraded_InHealthAndMetrics()
     {
         var topic = await fixture.NewTopicAsync("spool-unwritable");
+        var observed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == KafkaExporterMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "messaging.destination.name" && Equals(t.Value, topic)))
+            {
+                observed[instrument.Name] = value;
+            }
+        });
+        listener.Start();
         var file = Path.Combine(SpoolDirectory.Path, "a-file");
         await File.WriteAllTextAsync(file, "not a directory");
         var options = Options(topic);
@@ -98,9 +117,13 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         var exporter = KafkaTraceExporter.Start(Sys, options);
         var health = Hosting.ExporterHealth.Evaluate(exporter.Stats, exporter.Settings, stopped: false, DateTimeOffset.UtcNow);
         exporter.ExportCheckouts("in-memory", 300);
+        await AwaitAssertAsync(() => Assert.Equal(300, exporter.Stats.Delivered), Patience);
+        listener.RecordObservableInstruments();
 
         var stats = await exporter.StopAsync(Patience);
 
+        Assert.Equal(1, observed["flowtracker.kafka.spool.degraded"]);
+        Assert.Equal(300, observed["flowtracker.kafka.traces.not_spooled"]);
         Assert.Equal(0, stats.Spooled);
         AssertWentOnInMemory(stats, health, delivered: 300, notSpooled: 300, why: "it could not be opened");
     }

@@ -67,6 +67,40 @@ public sealed class SpoolOutageTests : SpoolTestKit
         Assert.Equal(count, records.Select(r => r.KeyText).Distinct().Count());
     }
 
+    [FaultInjectionFact]
+    public async Task StopWhileRecoveringAndWithTracesOnDiskOnly_BrokersDown_ReturnsWithinTheFlushTimeout_AndLeavesEveryTraceInTheSpool()
+    {
+        await using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
+        cluster.CreateTopic("stop-bound", partitions: 3);
+        cluster.SetAllBrokersDown();
+        var flushTimeout = TimeSpan.FromSeconds(1);
+        var first = KafkaTraceExporter.Start(Sys, Options(cluster, "stop-bound", flushTimeout), "first");
+        first.ExportCheckouts("earlier", 5_000);
+        Assert.Equal(5_000, (await first.StopAsync(Patience)).LeftInSpool);
+
+        // The next run reads that back with the brokers still down, and what it accepts meanwhile waits on disk behind it.
+        var options = Options(cluster, "stop-bound", flushTimeout);
+        options.SpoolMemoryBytes = 256 * 1024;
+        var second = KafkaTraceExporter.Start(Sys, options, "second");
+        second.ExportCheckouts("later", 2_000);
+        await AwaitAssertAsync(() => Assert.Equal(2_000, second.Stats.Spooled), Patience);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stats = await second.StopAsync(Patience);
+        var elapsed = clock.Elapsed;
+
+        Assert.True(elapsed < flushTimeout + TimeSpan.FromSeconds(2), $"the stop took {elapsed}");
+        Assert.InRange(stats.Recovered, 1, 5_000);
+        Assert.Equal(stats.Recovered + 2_000, stats.LeftInSpool);
+        Assert.Equal(0, stats.Delivered + stats.Dropped + stats.Pending);
+        Assert.True(stats.IsConsistent, stats.ToString());
+
+        // Nothing was lost by either stop: a third run with the brokers back sends all 7,000, the earlier ones first.
+        cluster.SetAllBrokersUp();
+        var third = await KafkaTraceExporter.Start(Sys, Options(cluster, "stop-bound", Patience), "third").StopAsync(Patience);
+        Assert.Equal(7_000, third.Recovered);
+        Assert.Equal(7_000, third.Delivered);
+    }
+
     private KafkaExporterOptions Options(EmbeddedKafkaCluster cluster, string topic, TimeSpan flushTimeout) =>
         ExporterOptions.For(cluster.BootstrapServers, topic, o =>
         {
