@@ -125,12 +125,13 @@ internal sealed class ExporterSpool : IDisposable
     }
 
     /// <summary>
-    /// The stage, for every record it settles: one settled for good (delivered, failed, or dropped at the producer)
-    /// leaves the spool; one abandoned at the flush deadline stays for the next start.
+    /// The stage, for every record it settles: one settled for good (delivered, failed, or dropped for a reason of its
+    /// own) leaves the spool; one unconfirmed at the stop (abandoned, <see cref="DropReason.Shutdown"/>) stays for the
+    /// next start. A record that is not in the spool (a split trace's part, or kept in memory only) has nothing to remove.
     /// </summary>
-    public void Settled(OutgoingRecord record, RecordOutcomeKind outcome)
+    public void Settled(OutgoingRecord record, RecordOutcome outcome)
     {
-        if (outcome != RecordOutcomeKind.Abandoned)
+        if (record.IsSpooled && !(outcome.Kind == RecordOutcomeKind.Abandoned && outcome.Reason == DropReason.Shutdown))
         {
             _spool.Remove(record.SpoolId);
         }

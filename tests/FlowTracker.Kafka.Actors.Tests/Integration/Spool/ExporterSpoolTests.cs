@@ -195,6 +195,31 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         Assert.Contains($"the spool is not working ({why}", health.Description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SplitTraceWithSpoolOn_ItsPartsKeptInMemoryOnly_DeliveredAndCountedNotSpooled()
+    {
+        var topic = await fixture.NewTopicAsync("spool-split", partitions: 1);
+        var exporter = KafkaTraceExporter.Start(Sys, Options(topic), "split");
+
+        // 10,000 small spans are just over message.max.bytes: two records under one key, neither in the spool.
+        exporter.Export(Traces.Checkout("before"));
+        exporter.Export(new Trace { TraceId = "many-spans", Spans = Enumerable.Range(0, 10_000).Select(i => new Span { SpanId = $"{i}", ParentId = "0", Name = "s" }).ToArray() });
+        exporter.Export(Traces.Checkout("after"));
+        var stats = await exporter.StopAsync(Patience);
+        var records = await KafkaTopicReader.ReadAsync(fixture.Cluster.BootstrapServers, topic, expectedCount: 4);
+
+        Assert.Equal(3, stats.Delivered);
+        Assert.Equal((1L, 2L), (stats.SplitTraces, stats.SplitParts));
+        Assert.Equal((2L, 1L), (stats.Spooled, stats.NotSpooled));
+        Assert.True(stats.IsConsistent, stats.ToString());
+        Assert.Equal(["before", "many-spans", "many-spans", "after"], records.Select(r => r.KeyText));
+
+        // Nothing of it is left for the next start.
+        var next = KafkaTraceExporter.Start(Sys, Options(topic), "split-next");
+        var after = await next.StopAsync(Patience);
+        Assert.Equal(0, after.Recovered + after.SpoolCorrupt);
+    }
+
     private KafkaExporterOptions Options(string topic) =>
         ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.SpoolDirectory = SpoolDirectory.Path);
 }
