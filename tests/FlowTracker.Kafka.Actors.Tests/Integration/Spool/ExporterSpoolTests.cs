@@ -220,6 +220,28 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         Assert.Equal(0, after.Recovered + after.SpoolCorrupt);
     }
 
+    [Fact]
+    public async Task SpoolFull_NewestTracesDroppedAsSpoolFull_TheSpooledOnesLeftForTheNextStart_AccountingHolds()
+    {
+        // Nothing listens on port 1: no trace is ever confirmed, so the spool only fills (1 MiB holds about 1,100 of them).
+        var exporter = KafkaTraceExporter.Start(Sys, ExporterOptions.For("127.0.0.1:1", $"spool-full-{Guid.NewGuid():N}", o =>
+        {
+            o.SpoolDirectory = SpoolDirectory.Path;
+            o.SpoolMaxBytes = 1L << 20;
+            o.FlushTimeout = TimeSpan.FromSeconds(1);
+        }));
+        exporter.ExportCheckouts("filling", 2_000);
+        await AwaitAssertAsync(() => Assert.Equal(2_000, exporter.Stats.Spooled + exporter.Stats.DroppedByReason[DropReason.SpoolFull]), Patience);
+
+        var stats = await exporter.StopAsync(Patience);
+
+        Assert.InRange(stats.Spooled, 1, 1_999);
+        Assert.Equal(2_000 - stats.Spooled, stats.DroppedByReason[DropReason.SpoolFull]);
+        Assert.Equal(stats.Spooled, stats.LeftInSpool);
+        Assert.Equal(0, stats.Delivered + stats.Failed + stats.Pending);
+        Assert.True(stats.IsConsistent, stats.ToString());
+    }
+
     private KafkaExporterOptions Options(string topic) =>
         ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.SpoolDirectory = SpoolDirectory.Path);
 }
