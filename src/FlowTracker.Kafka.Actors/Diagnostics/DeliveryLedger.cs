@@ -10,7 +10,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// rate-limited delivery and producer error logs, and the log lines an operator needs when brokers
 /// come back or a producer dies.
 /// </summary>
-/// <remarks>Called from the stage's thread only; the counters it shares with others have their own lock.</remarks>
+/// <remarks>Called from the stage's thread, except <see cref="Settle"/> for records the stage never took (the lifetime settles those); the counters it shares with others have their own lock.</remarks>
 internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
     private const string LogPrefix = "FlowTracker Kafka exporter: ";
@@ -48,7 +48,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
             case RecordOutcomeKind.Abandoned when trace.Reason == DropReason.Shutdown && record.IsSpooled:
                 // Unconfirmed at the stop: it stays in the spool for the next start (a spooled record is never a part).
                 counters.LeftInSpool(bytes);
-                _leftInSpool++;
+                Interlocked.Increment(ref _leftInSpool); // the lifetime settles carried-over records on its own thread
                 break;
             default:
                 counters.Dropped(trace.Reason, bytes);
@@ -142,14 +142,14 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     /// <summary>Records still unconfirmed at the flush deadline, already counted one by one through <see cref="Settle"/>.</summary>
     public void AbandonedAtDeadline(int records, TimeSpan flushTimeout)
     {
+        var leftInSpool = Interlocked.Exchange(ref _leftInSpool, 0);
         log.Warning(
             "FlowTracker Kafka exporter: {Records} record(s) were still unconfirmed when the flush deadline ({FlushTimeout} after stop was asked) passed; {Where}.",
             records,
             flushTimeout,
-            _leftInSpool == 0 ? "counted as dropped (Shutdown)"
-            : _leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
-            : $"{_leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)");
-        _leftInSpool = 0;
+            leftInSpool == 0 ? "counted as dropped (Shutdown)"
+            : leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
+            : $"{leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)");
     }
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>
