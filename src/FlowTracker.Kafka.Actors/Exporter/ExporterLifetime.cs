@@ -39,6 +39,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     /// <summary>The final accounting, once the exporter has stopped for good.</summary>
     public Task<ExporterStats> Completion => _final.Task;
 
+    /// <summary>Where every line of this exporter goes (<see cref="ExporterLog"/>); no logger until the exporter is attached to its system.</summary>
+    public ILoggingAdapter Log => Volatile.Read(ref _log);
+
     /// <summary>Whether stop was asked (intake is closed).</summary>
     public bool IsStopping
     {
@@ -62,7 +65,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _system = system;
-            _log = Logging.GetLogger(system, logSource);
+            _log = ExporterLog.For(system, logSource);
             // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
             _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null);
             _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
