@@ -139,7 +139,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
             throw;
         }
 
-        Warn(system);
+        Warn();
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
@@ -222,23 +222,23 @@ public sealed class KafkaTraceExporter : ITraceExporter
             }
         }
 
-        Warn(system);
+        Warn();
     }
 
     /// <summary>Says once what the settings' sources set that the exporter does not use.</summary>
-    private void Warn(ActorSystem system)
+    private void Warn()
     {
         if (Interlocked.Exchange(ref _warned, 1) == 0)
         {
             foreach (var warning in _settings.Warnings)
             {
-                system.Log.Warning("{SettingsWarning}", warning);
+                Lifetime.Log.Warning("{SettingsWarning}", warning);
             }
         }
     }
 
     /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>
-    internal async Task FlushOnShutdownAsync(TimeSpan timeout, ILoggingAdapter log)
+    internal async Task FlushOnShutdownAsync(TimeSpan timeout)
     {
         try
         {
@@ -246,7 +246,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
         catch (TimeoutException)
         {
-            log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
+            Lifetime.Log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
         }
     }
 }

@@ -13,7 +13,7 @@ internal static class SettingsDescription
 {
     public const string Redacted = "[redacted]";
 
-    public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} producer={Producer} librdkafka={LibrdkafkaVersion}";
+    public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} bootstrap.servers={BootstrapServers} producer={Producer} librdkafka={LibrdkafkaVersion}";
 
     public const string SettingsTemplate =
         "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} oversized-traces={OversizedTraces} "
@@ -45,7 +45,9 @@ internal static class SettingsDescription
             return;
         }
 
-        log.Info(StartedTemplate, settings.Topic, settings.OwnsProducer ? "owned" : "application's", Confluent.Kafka.Library.VersionString);
+        // An application's producer keeps its configuration to itself: its brokers are not known here.
+        var bootstrap = settings.ProducerConfig?.GetValueOrDefault("bootstrap.servers") ?? "unknown";
+        log.Info(StartedTemplate, settings.Topic, bootstrap, settings.OwnsProducer ? "owned" : "application's", Confluent.Kafka.Library.VersionString);
         var restart = settings.Restart;
         log.Info(
             SettingsTemplate,

@@ -44,6 +44,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     /// <summary>The final accounting, once the exporter has stopped for good.</summary>
     public Task<ExporterStats> Completion => _final.Task;
 
+    /// <summary>Where every line of this exporter goes (<see cref="ExporterLog"/>); no logger until the exporter is attached to its system.</summary>
+    public ILoggingAdapter Log => Volatile.Read(ref _log);
+
     /// <summary>Whether stop was asked (intake is closed).</summary>
     public bool IsStopping
     {
@@ -71,7 +74,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _system = system;
-            _log = Logging.GetLogger(system, logSource);
+            _log = ExporterLog.For(system, logSource);
             // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
             _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null, spool: exporter.Settings.Spool is not null);
             _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
@@ -365,10 +368,12 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         // UnreadAtStop: how many of the dropped traces were still waiting for the exporter actor when the stream ended.
         _log.Info(
             "FlowTracker Kafka exporter stopped: exported={Exported} delivered={Delivered} dropped={Dropped} [{DroppedByReason}] failed={Failed} [{FailedByError}] "
-            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure}",
+            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure} "
+            + "recovered={Recovered} left-in-spool={LeftInSpool}",
             [
                 stats.Exported, stats.Delivered, stats.Dropped, ExporterStats.Format(stats.DroppedByReason), stats.Failed, ExporterStats.Format(stats.FailedByError),
                 stats.Pending, stats.ProducerRestarts, stats.PossibleDuplicates, unread, stats.ProducerFailure ?? "none",
+                stats.Recovered, stats.LeftInSpool,
             ]);
         _final.TrySetResult(stats);
     }

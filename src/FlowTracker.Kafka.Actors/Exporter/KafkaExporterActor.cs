@@ -24,7 +24,6 @@ internal sealed class KafkaExporterActor : ReceiveActor
     private readonly KafkaExporterSettings _settings;
     private readonly ExporterCounters _counters;
     private readonly KafkaTraceExporter _exporter;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RecordEncoder _encoder;
     private bool _restarting;
     private bool _restarted;
@@ -54,7 +53,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _exporter.Lifetime.EnsureStream();
         if (!_restarted)
         {
-            SettingsDescription.Write(_log, _settings);
+            SettingsDescription.Write(_exporter.Lifetime.Log, _settings);
         }
     }
 
@@ -118,7 +117,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
             _counters.Dropped(reason);
             if (error is not null)
             {
-                _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
+                _exporter.Lifetime.Log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
             }
 
             return;

@@ -61,7 +61,7 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
         {
             if (count == 0)
             {
-                log.Info("FlowTracker Kafka exporter: sending what the spool held from before, oldest first (first trace read back {0:0} ms after the start).", clock.Elapsed.TotalMilliseconds);
+                log.Info("FlowTracker Kafka exporter: sending what the spool held from before, oldest first (first trace read back {FirstReadMilliseconds:0} ms after the start).", clock.Elapsed.TotalMilliseconds);
             }
 
             if (!Send(ToOutgoing(record), recovered: true))
@@ -74,7 +74,7 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
 
         if (count > 0)
         {
-            log.Info("FlowTracker Kafka exporter: {0} trace(s) an earlier run left in the spool read back in {1:0.0} s.", count, clock.Elapsed.TotalSeconds);
+            log.Info("FlowTracker Kafka exporter: {Recovered} trace(s) an earlier run left in the spool read back in {Seconds:0.0} s.", count, clock.Elapsed.TotalSeconds);
         }
 
         return true;
