@@ -97,6 +97,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     /// <summary>Creates the exporter and starts its actor as a top-level actor of <paramref name="system"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid, or <see cref="KafkaExporterOptions.ShutdownPhase"/> is not a phase of the system.</exception>
+    /// <exception cref="IOException"><see cref="KafkaExporterOptions.SpoolDirectory"/> is in use by another exporter, in this process or another; the message names the holder.</exception>
     public static KafkaTraceExporter Start(ActorSystem system, KafkaExporterOptions options, string name = DefaultActorName) =>
         Create(options).StartIn(system, name);
 
@@ -131,9 +132,9 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or IOException)
         {
-            // An unknown shutdown phase: this exporter never runs, and leaves nothing behind.
+            // An unknown shutdown phase, or a spool directory another exporter holds: this exporter never runs, and leaves nothing behind.
             Lifetime.EndUnstarted();
             throw;
         }
@@ -161,7 +162,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             _counters.DropUnaccepted(DropReason.Shutdown);
         }
-        else if (_counters.TryAccept(_settings.MaxBufferedTraces))
+        else if (_counters.TryAccept(_settings.MaxBufferedTraces, spooled: _settings.Spool is not null))
         {
             actor.Tell(trace, ActorRefs.NoSender);
         }
