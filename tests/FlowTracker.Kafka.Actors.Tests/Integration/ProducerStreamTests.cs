@@ -63,10 +63,24 @@ public sealed class ProducerStreamTests(KafkaClusterFixture fixture) : TestKit
         const int count = 10_000;
         var topic = await fixture.NewTopicAsync("stream-fatal", partitions: 8);
         var producers = new ConcurrentQueue<IClient>();
-        var flow = KafkaTraceProducer.Flow(ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.RestartMinBackoff = TimeSpan.FromMilliseconds(100)), producers.Enqueue);
+        var restarted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flow = KafkaTraceProducer.Flow(
+            ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.RestartMinBackoff = TimeSpan.FromMilliseconds(100)),
+            producer =>
+            {
+                producers.Enqueue(producer);
+                if (producers.Count == 2)
+                {
+                    restarted.TrySetResult(true);
+                }
+            });
         var seen = 0;
 
-        var (stats, outcomes) = Source.From(Enumerable.Range(0, count)).Select(i => Traces.Checkout($"fatal-{i}"))
+        // The second half waits for the new producer: a loaded machine could otherwise deliver every trace before the
+        // fatal error lands, and the stream would end with nothing to restart for.
+        var traces = Source.From(Enumerable.Range(0, count / 2))
+            .Concat(Source.FromTask(restarted.Task).SelectMany(_ => Enumerable.Range(count / 2, count - (count / 2))));
+        var (stats, outcomes) = traces.Select(i => Traces.Checkout($"fatal-{i}"))
             .ViaMaterialized(flow, Keep.Right)
             .Select(outcome =>
             {
