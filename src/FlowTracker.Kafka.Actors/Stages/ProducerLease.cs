@@ -29,6 +29,7 @@ internal sealed class ProducerLease : IRecordProducer
     private readonly bool _closedAtStart;
     private readonly int _generation;
     private readonly ProducerEventQueue? _events;
+    private readonly ExactValues _values = new();
     private SafeHandle? _held;
 
     private ProducerLease(
@@ -140,7 +141,7 @@ internal sealed class ProducerLease : IRecordProducer
         var message = new Message<byte[], byte[]>
         {
             Key = record.Key,
-            Value = record.Value,
+            Value = _values.For(record.Value),
             Headers = RecordHeaders.For(record),
         };
         var events = _events!;

@@ -91,7 +91,7 @@ internal sealed class ScriptedKafka : ISenderHost
         }
 
         var key = $"r{_nextRecord++}";
-        var record = new OutgoingRecord(System.Text.Encoding.UTF8.GetBytes(key), [1, 2, 3], 10, 0);
+        var record = new OutgoingRecord(System.Text.Encoding.UTF8.GetBytes(key), new byte[] { 1, 2, 3 }, 10, 0);
         Assert.True(Counters.TryAccept(long.MaxValue));
         Assert.True(Counters.TryReserveBytes(record.ReservedBytes, long.MaxValue));
         Offered[key] = record;

@@ -112,5 +112,5 @@ public sealed class DeliveryLedgerTests : IDisposable
         Assert.Contains("1 producer error event(s)", lines[1], StringComparison.Ordinal);
     }
 
-    private static OutgoingRecord Record() => new([1], [2], 2, Stopwatch.GetTimestamp());
+    private static OutgoingRecord Record() => new([1], new byte[] { 2 }, 2, Stopwatch.GetTimestamp());
 }
