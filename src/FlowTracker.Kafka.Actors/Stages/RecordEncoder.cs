@@ -133,7 +133,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     private OutgoingRecord Whole(byte[] key, long size, long acceptedAt)
     {
         var value = _arena.Copy(_buffer.WrittenSpan, out var slab);
-        return new OutgoingRecord(key, value, size, acceptedAt) { Slab = slab };
+        return new OutgoingRecord(key, value, size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
     }
 
     private int EncodeWhole(Trace snapshot, out int spansStart)
@@ -187,7 +187,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             var (first, count) = runs[i];
             var from = SpanStart(first, spansStart);
             var to = _spanEnds[first + count - 1];
-            sizes[i] = overhead + (to - from);
+            sizes[i] = overhead + (to - from) + OutgoingRecord.BookkeepingBytes;
             total += sizes[i];
         }
 
