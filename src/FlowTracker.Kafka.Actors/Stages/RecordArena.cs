@@ -2,11 +2,12 @@ namespace FlowTracker.Kafka.Actors.Stages;
 
 /// <summary>
 /// Where an encoder puts its records' values until they settle: packed one after the other into large reused
-/// slabs instead of one exact array each. Thousands of records held at once (a burst larger than librdkafka's
-/// queue, an outage) then cost the garbage collector a few large arrays it neither copies nor scans, instead of
-/// one small array each that it copies from generation to generation; and a slab is reused once its records
-/// settled, so a steady stream allocates nothing for its values. Nothing leaks if a record is never released: its
-/// slab is then simply not reused, and the garbage collector takes it with the last record that points into it.
+/// slabs of native memory (<see cref="RecordSlab"/>) instead of one exact array each. Thousands of records held at
+/// once (a burst larger than librdkafka's queue, an outage) then cost the garbage collector nothing for their values,
+/// instead of one small array each that it copied from generation to generation (or large arrays whose budget starts
+/// full collections); and a slab is reused once its records settled, so a steady stream allocates nothing for its
+/// values. Nothing leaks if a record is never released: its slab is then not reused, and is freed by its finalizer
+/// once the last record that points into it is gone.
 /// </summary>
 /// <remarks>
 /// <see cref="Copy"/> and <see cref="Take"/> belong to one thread (the encoder's); slabs come back from any.
@@ -16,13 +17,13 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// </remarks>
 internal sealed class RecordArena
 {
-    /// <summary>Above the large object threshold: a slab is never copied by the garbage collector.</summary>
+    /// <summary>Native memory, above glibc's first mmap threshold: a freed slab goes back to the system.</summary>
     public const int SlabSize = 256 * 1024;
 
     /// <summary>Values larger than this get an array of their own: a slab holds at least eight of them.</summary>
     public const int LargestPacked = SlabSize / 8;
 
-    /// <summary>Free slabs kept for reuse; the rest of a burst's slabs go back to the garbage collector.</summary>
+    /// <summary>Free slabs kept for reuse (4 MiB); the rest of a burst's slabs are freed.</summary>
     private const int MaxFree = 16;
 
     private readonly Stack<RecordSlab> _free = new();
@@ -80,8 +81,11 @@ internal sealed class RecordArena
             if (_free.Count < MaxFree)
             {
                 _free.Push(slab);
+                return;
             }
         }
+
+        slab.Free();
     }
 
     private RecordSlab Rent()

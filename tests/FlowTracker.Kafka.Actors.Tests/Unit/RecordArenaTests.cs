@@ -66,6 +66,22 @@ public sealed class RecordArenaTests
     }
 
     [Fact]
+    public void Burst_MoreSlabsThanTheArenaKeeps_TheRestFreed_ReadingOneAfterIsAnErrorNotACrash()
+    {
+        var arena = new RecordArena();
+        var records = Fill(arena, 40 * (RecordArena.SlabSize / Value), 5);
+        var slabs = records.Select(r => r.Slab!).Distinct().ToList();
+        Record(arena, 6);
+
+        records.ForEach(r => r.Release());
+
+        Assert.Equal(40, slabs.Count);
+        Assert.InRange(arena.FreeSlabs, 1, slabs.Count - 1);
+        var freed = slabs.Where(s => Throws(s)).ToList();
+        Assert.Equal(slabs.Count - arena.FreeSlabs, freed.Count);
+    }
+
+    [Fact]
     public void LargeValue_OwnArray_NeverInASlab()
     {
         var arena = new RecordArena();
@@ -100,6 +116,19 @@ public sealed class RecordArenaTests
         var own = new byte[] { 1, 2, 3 };
 
         Assert.Same(own, new ExactValues().For(own));
+    }
+
+    private static bool Throws(RecordSlab slab)
+    {
+        try
+        {
+            _ = slab.Memory.Span;
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     private static List<OutgoingRecord> Fill(RecordArena arena, int count, byte fill) =>
