@@ -11,7 +11,7 @@ namespace FlowTracker.Kafka.Actors;
 /// <param name="DroppedByReason">Traces dropped before sending, by reason.</param>
 /// <param name="FailedByError">Traces Kafka did not take, by the Kafka error code of their delivery report.</param>
 /// <param name="Pending">Traces buffered or in flight, with no outcome yet.</param>
-/// <param name="PendingBytes">Encoded bytes of the pending traces.</param>
+/// <param name="PendingBytes">What the pending traces hold: their records' encoded bytes plus 800 B of bookkeeping each.</param>
 public sealed record ExporterStats(
     long Exported,
     long Delivered,
