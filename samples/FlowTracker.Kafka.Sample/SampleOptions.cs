@@ -17,6 +17,8 @@ public sealed record SampleOptions
           --demo N             send N requests (1 or more) to itself, read the traces back from Kafka, draw them, exit
           --latency-ms MS      with --demo: the simulated latency of each request, 0 to 5000 (default 20)
           --own-producer       export through a producer the application owns (the Go README's second option)
+          --spool DIR          write every trace ahead to a durable spool in DIR: sent after a crash or an outage,
+                               at the next start (a killed process loses at most the traces of the last 100 ms)
           --tail               draw the traces arriving on the topic (needs FLOWTRACKER_KAFKA_BOOTSTRAP_SERVERS)
           --from-beginning     with --tail: start at the oldest record
           --help, -h           print this and exit
@@ -38,6 +40,9 @@ public sealed record SampleOptions
     public bool FromBeginning { get; init; }
 
     public bool OwnProducer { get; init; }
+
+    /// <summary>With <c>--spool DIR</c>: the exporter's spool directory (the spool is on); otherwise null.</summary>
+    public string? SpoolDirectory { get; init; }
 
     public int LatencyMs { get; init; } = 20;
 
@@ -137,6 +142,14 @@ public sealed record SampleOptions
                 case "--own-producer":
                     Options = Options with { OwnProducer = true };
                     return null;
+                case "--spool":
+                    if (!TryGetValue(ref inline))
+                    {
+                        return "--spool needs a value: the directory of the exporter's spool.";
+                    }
+
+                    Options = Options with { SpoolDirectory = inline };
+                    return null;
                 default:
                     return $"{name} is not a switch of this sample.";
             }
@@ -176,6 +189,7 @@ public sealed record SampleOptions
             { Demo: null } when _seen.Contains("--latency-ms") => "--latency-ms sets the demo's requests' latency: it needs --demo.",
             { FromBeginning: true, Tail: false } => "--from-beginning says where --tail starts: it needs --tail.",
             { OwnProducer: true, Tail: true } => "--own-producer is how traces are exported, and --tail exports none: choose one.",
+            { SpoolDirectory: not null, Tail: true } => "--spool keeps the traces the sample exports, and --tail exports none: choose one.",
             _ => null,
         };
 

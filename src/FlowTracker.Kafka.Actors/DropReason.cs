@@ -20,4 +20,7 @@ public enum DropReason
     /// unconfirmed by Kafka when the flush timeout ran out (it may have reached the topic; it was not confirmed).
     /// </summary>
     Shutdown,
+
+    /// <summary>The spool held <c>spool.max-bytes</c> already: the newest trace is dropped.</summary>
+    SpoolFull,
 }

@@ -3,15 +3,17 @@ using Confluent.Kafka;
 namespace FlowTracker.Kafka.Actors;
 
 /// <summary>
-/// The exporter's accounting at one moment. Every trace handed to <c>Export</c> is in exactly one
-/// bucket: <c>Exported == Delivered + Dropped + Failed + Pending</c>.
+/// The exporter's accounting at one moment. Every trace handed to <c>Export</c>, and every trace an earlier run left in
+/// the spool that this one read back, is in exactly one bucket:
+/// <c>Exported + Recovered == Delivered + Dropped + Failed + LeftInSpool + Pending</c>. With the spool off,
+/// <c>Recovered</c> and <c>LeftInSpool</c> are 0: <c>Exported == Delivered + Dropped + Failed + Pending</c>.
 /// </summary>
 /// <param name="Exported">Traces handed to <c>Export</c>.</param>
 /// <param name="Delivered">Traces acknowledged by Kafka.</param>
 /// <param name="DroppedByReason">Traces dropped before sending, by reason.</param>
 /// <param name="FailedByError">Traces Kafka did not take, by the Kafka error code of their delivery report.</param>
-/// <param name="Pending">Traces buffered or in flight, with no outcome yet.</param>
-/// <param name="PendingBytes">What the pending traces hold: their records' encoded bytes plus 800 B of bookkeeping each.</param>
+/// <param name="Pending">Traces buffered, in flight or waiting in the spool, with no outcome yet.</param>
+/// <param name="PendingBytes">What the pending traces held in memory hold: their records' encoded bytes plus 800 B of bookkeeping each (with the spool on, not those waiting on disk only).</param>
 public sealed record ExporterStats(
     long Exported,
     long Delivered,
@@ -53,20 +55,54 @@ public sealed record ExporterStats(
     /// <summary>When a producer was last rebuilt after a fatal error; <see langword="null"/> if never.</summary>
     public DateTimeOffset? LastProducerRestart { get; init; }
 
+    /// <summary>
+    /// Traces an earlier run left in the spool (a crash, or a stop whose flush timeout ran out), read back and sent by
+    /// this one, oldest first, before new traces. Each then ends in a bucket like an exported trace.
+    /// </summary>
+    public long Recovered { get; init; }
+
+    /// <summary>
+    /// Traces unconfirmed when this exporter stopped (its flush timeout ran out, or it stopped before reading them back)
+    /// that stay in the spool for the next start: neither dropped nor lost.
+    /// </summary>
+    public long LeftInSpool { get; init; }
+
+    /// <summary>Accepted traces written to the spool ahead of sending (0 with the spool off). Not a bucket.</summary>
+    public long Spooled { get; init; }
+
+    /// <summary>
+    /// Accepted traces kept in memory only while the spool was on: it was not working (see <see cref="SpoolDegraded"/>), or a
+    /// trace was larger than one page of its log (<c>spool.max-bytes</c> / 32, at most 4 MiB). Not a bucket.
+    /// </summary>
+    public long NotSpooled { get; init; }
+
+    /// <summary>Unreadable places in the spool skipped when reading it back (a torn or damaged record, a lost commit record). Not a bucket.</summary>
+    public long SpoolCorrupt { get; init; }
+
+    /// <summary>Bytes the spool holds on disk, from its oldest unconfirmed record to its newest.</summary>
+    public long SpoolBytes { get; init; }
+
+    /// <summary>Why the spool stopped writing (a full disk, an unwritable directory): traces are kept in memory only until the exporter restarts. <see langword="null"/> while it works or when it is off.</summary>
+    public string? SpoolDegraded { get; init; }
+
     /// <summary>All dropped traces.</summary>
     public long Dropped => DroppedByReason.Values.Sum();
 
     /// <summary>All failed traces.</summary>
     public long Failed => FailedByError.Values.Sum();
 
-    /// <summary>Whether every exported trace is in exactly one bucket.</summary>
-    public bool IsConsistent => Exported == Delivered + Dropped + Failed + Pending;
+    /// <summary>Whether every exported (and recovered) trace is in exactly one bucket.</summary>
+    public bool IsConsistent => Exported + Recovered == Delivered + Dropped + Failed + LeftInSpool + Pending;
 
     /// <inheritdoc />
     public override string ToString() =>
         $"exported={Exported} delivered={Delivered} dropped={Dropped} [{Format(DroppedByReason)}] failed={Failed} [{Format(FailedByError)}] pending={Pending} ({PendingBytes} bytes) restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates}"
         + (SplitTraces == 0 && TruncatedSpans == 0 ? string.Empty : $" split={SplitTraces} ({SplitParts} parts) truncated-spans={TruncatedSpans}")
-        + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"");
+        + (ProducerFailure is null ? string.Empty : $" producer-failure=\"{ProducerFailure}\"")
+        + (Spooled + Recovered + LeftInSpool + NotSpooled + SpoolCorrupt == 0 && SpoolDegraded is null
+            ? string.Empty
+            : $" spool: recovered={Recovered} left-in-spool={LeftInSpool} spooled={Spooled} not-spooled={NotSpooled} corrupt={SpoolCorrupt} bytes={SpoolBytes}"
+                + (SpoolDegraded is null ? string.Empty : $" degraded=\"{SpoolDegraded}\""));
 
     /// <summary>The non-zero counts as <c>key=count</c>, comma separated.</summary>
     internal static string Format<TKey>(IReadOnlyDictionary<TKey, long> counts)

@@ -100,6 +100,34 @@ public sealed class KafkaExporterOptions
     public TimeSpan? StatisticsInterval { get; set; }
 
     /// <summary>
+    /// Turns the durable spool on: a directory on local disk, owned by this exporter alone (a second process on it is
+    /// refused at start). Every accepted trace is written there before it is sent, and leaves once Kafka confirmed it (or
+    /// it failed for good); what a crashed or stopped process left is sent first at the next start. A process killed
+    /// outright loses at most the traces accepted within the last <see cref="SpoolCommitInterval"/> (plus the time one
+    /// commit takes to reach the disk). With it on, an owned producer's <c>message.timeout.ms</c> defaults to 0 (no
+    /// timeout). Default: none (<see langword="null"/> or empty), the spool is off and traces wait in memory only.
+    /// </summary>
+    public string? SpoolDirectory { get; set; }
+
+    /// <summary>
+    /// The most the spool holds on disk; when full, the newest trace is dropped (<c>SpoolFull</c>). At least 1 MiB.
+    /// Default: 1 GiB.
+    /// </summary>
+    public long? SpoolMaxBytes { get; set; }
+
+    /// <summary>
+    /// How often what was written to the spool is made durable (fsync'd with a commit record): the most a killed process
+    /// loses. Default: 100 milliseconds.
+    /// </summary>
+    public TimeSpan? SpoolCommitInterval { get; set; }
+
+    /// <summary>
+    /// With the spool on, the encoded bytes held in memory at most (buffered and in flight, also bounded by
+    /// <see cref="MaxBufferedBytes"/>); what is beyond waits on disk only, and is read back as Kafka confirms. Default: 8 MiB.
+    /// </summary>
+    public long? SpoolMemoryBytes { get; set; }
+
+    /// <summary>
     /// The producer properties the exporter uses unless <see cref="ProducerConfig"/> overrides them:
     /// <c>acks=all</c>, <c>enable.idempotence=true</c>, <c>linger.ms=20</c>, <c>compression.type=lz4</c>,
     /// <c>partitioner=murmur2_random</c> (a trace lands where a JVM producer would put its key),

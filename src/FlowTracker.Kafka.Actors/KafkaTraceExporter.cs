@@ -97,6 +97,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
 
     /// <summary>Creates the exporter and starts its actor as a top-level actor of <paramref name="system"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid, or <see cref="KafkaExporterOptions.ShutdownPhase"/> is not a phase of the system.</exception>
+    /// <exception cref="IOException"><see cref="KafkaExporterOptions.SpoolDirectory"/> is in use by another exporter, in this process or another; the message names the holder.</exception>
     public static KafkaTraceExporter Start(ActorSystem system, KafkaExporterOptions options, string name = DefaultActorName) =>
         Create(options).StartIn(system, name);
 
@@ -131,14 +132,14 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             Lifetime.Attach(system, $"akka://{system.Name}/user/{name}");
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or IOException)
         {
-            // An unknown shutdown phase: this exporter never runs, and leaves nothing behind.
+            // An unknown shutdown phase, or a spool directory another exporter holds: this exporter never runs, and leaves nothing behind.
             Lifetime.EndUnstarted();
             throw;
         }
 
-        Warn(system);
+        Warn();
 
         // Bound now, not when the actor starts: traces exported right after this call wait in its mailbox.
         _actor = system.ActorOf(Props, name);
@@ -161,7 +162,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         {
             _counters.DropUnaccepted(DropReason.Shutdown);
         }
-        else if (_counters.TryAccept(_settings.MaxBufferedTraces))
+        else if (_counters.TryAccept(_settings.MaxBufferedTraces, spooled: _settings.Spool is not null))
         {
             actor.Tell(trace, ActorRefs.NoSender);
         }
@@ -221,23 +222,23 @@ public sealed class KafkaTraceExporter : ITraceExporter
             }
         }
 
-        Warn(system);
+        Warn();
     }
 
     /// <summary>Says once what the settings' sources set that the exporter does not use.</summary>
-    private void Warn(ActorSystem system)
+    private void Warn()
     {
         if (Interlocked.Exchange(ref _warned, 1) == 0)
         {
             foreach (var warning in _settings.Warnings)
             {
-                system.Log.Warning("{SettingsWarning}", warning);
+                Lifetime.Log.Warning("{SettingsWarning}", warning);
             }
         }
     }
 
     /// <summary>The CoordinatedShutdown task: stop, flush, and wait for the final accounting, bounded.</summary>
-    internal async Task FlushOnShutdownAsync(TimeSpan timeout, ILoggingAdapter log)
+    internal async Task FlushOnShutdownAsync(TimeSpan timeout)
     {
         try
         {
@@ -245,7 +246,7 @@ public sealed class KafkaTraceExporter : ITraceExporter
         }
         catch (TimeoutException)
         {
-            log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
+            Lifetime.Log.Warning("FlowTracker Kafka exporter: no final accounting within {Timeout} of shutdown.", timeout);
         }
     }
 }

@@ -72,7 +72,7 @@ public static class KafkaTraceProducer
         var time = TimeProvider.System;
         var counters = new ExporterCounters();
         var metrics = new ExporterMetrics(counters, settings.Topic, statistics: settings.StatisticsInterval is not null);
-        var log = Logging.GetLogger(materializer.System, $"flowtracker-kafka-producer({settings.Topic})");
+        var log = ExporterLog.For(materializer.System, $"flowtracker-kafka-producer({settings.Topic})");
         var ledger = new DeliveryLedger(counters, metrics, log, settings.Topic, time);
         var backoff = new RestartBackoff(settings.Restart, time, Random.Shared.NextDouble);
         var producers = settings.OwnsProducer

@@ -35,6 +35,25 @@ public sealed class DemoTests
         Assert.Contains("exported=2 delivered=2 dropped=0 failed=0 pending=0", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DemoWithTheSpool_WritesEveryTraceAhead_AndLeavesNothingBehind()
+    {
+        using var output = new StringWriter();
+        var spool = Path.Combine(Path.GetTempPath(), "flowtracker-sample-spool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var code = await SampleApp.RunAsync(["--demo", "2", "--latency-ms", "0", "--spool", spool], output, output);
+
+            Assert.True(code == 0, output.ToString());
+            Assert.Contains("exported=2 delivered=2 dropped=0 failed=0 pending=0", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"Spool {spool}: 2 written ahead, 0 sent from an earlier run, 0 left for the next start.", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("error: --demo 0: ", "--demo", "0")]
     [InlineData("error: --bogus is not a switch", "--bogus")]

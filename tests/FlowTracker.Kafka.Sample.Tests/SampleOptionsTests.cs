@@ -23,6 +23,16 @@ public sealed class SampleOptionsTests
         Assert.Empty(options.WebArgs);
     }
 
+    [Theory]
+    [InlineData("--demo 3 --spool /tmp/traces-spool")]
+    [InlineData("--spool=/tmp/traces-spool --demo=3")]
+    public void TryParse_Spool_TakesItsDirectory(string line)
+    {
+        Assert.True(SampleOptions.TryParse(line.Split(' '), out var options, out var error), error);
+
+        Assert.Equal(new SampleOptions { Demo = 3, SpoolDirectory = "/tmp/traces-spool" }, options with { WebArgs = [] });
+    }
+
     [Fact]
     public void TryParse_TailFromTheBeginning()
     {
@@ -74,6 +84,8 @@ public sealed class SampleOptionsTests
     [InlineData("--latency-ms 5", "--latency-ms sets the demo's requests' latency: it needs --demo.")]
     [InlineData("--from-beginning", "--from-beginning says where --tail starts: it needs --tail.")]
     [InlineData("--tail --own-producer", "--own-producer is how traces are exported, and --tail exports none: choose one.")]
+    [InlineData("--demo 2 --spool", "--spool needs a value: the directory of the exporter's spool.")]
+    [InlineData("--tail --spool /tmp/s", "--spool keeps the traces the sample exports, and --tail exports none: choose one.")]
     public void TryParse_WrongSwitch_SaysWhichAndWhy(string line, string expected)
     {
         Assert.False(SampleOptions.TryParse(line.Split(' '), out var options, out var error));

@@ -10,7 +10,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// rate-limited delivery and producer error logs, and the log lines an operator needs when brokers
 /// come back or a producer dies.
 /// </summary>
-/// <remarks>Called from the stage's thread only; the counters it shares with others have their own lock.</remarks>
+/// <remarks>Called from the stage's thread, except <see cref="Settle"/> for records the stage never took (the lifetime settles those); the counters it shares with others have their own lock.</remarks>
 internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics metrics, ILoggingAdapter log, string topic, TimeProvider time)
 {
     private const string LogPrefix = "FlowTracker Kafka exporter: ";
@@ -22,6 +22,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     private readonly RateLimitedErrorLog _errors = RateLimitedErrorLog.ForDeliveries(log, topic, time);
     private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
     private long _producerErrorsSinceUnreachable;
+    private int _leftInSpool;
 
     public void Delivered(OutgoingRecord record) => Delivered(record.ReservedBytes, record.AcceptedAt);
 
@@ -45,6 +46,11 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
                 break;
             case RecordOutcomeKind.Failed:
                 Failed(trace.Error, bytes, record.AcceptedAt);
+                break;
+            case RecordOutcomeKind.Abandoned when trace.Reason == DropReason.Shutdown && record.IsSpooled:
+                // Unconfirmed at the stop: it stays in the spool for the next start (a spooled record is never a part).
+                counters.LeftInSpool(bytes);
+                Interlocked.Increment(ref _leftInSpool); // the lifetime settles carried-over records on its own thread
                 break;
             default:
                 counters.Dropped(trace.Reason, bytes);
@@ -103,9 +109,6 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _errors.Failed(error);
     }
 
-    /// <summary>A record whose outcome was unknown when the exporter stopped.</summary>
-    public void Abandoned(long reservedBytes) => counters.Dropped(DropReason.Shutdown, reservedBytes);
-
     public void ProducerStarted() => counters.ProducerFailure(null);
 
     public void ProducerRestarting(Error error, int restart, int maxRestarts, TimeSpan delay)
@@ -138,11 +141,18 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         log.Debug("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {DelaySeconds:0.###} s.", delay.TotalSeconds);
     }
 
-    /// <summary>Records still unconfirmed at the flush deadline, already counted one by one as <see cref="Abandoned"/>.</summary>
-    public void AbandonedAtDeadline(int records, TimeSpan flushTimeout) =>
+    /// <summary>Records still unconfirmed at the flush deadline, already counted one by one through <see cref="Settle"/>.</summary>
+    public void AbandonedAtDeadline(int records, TimeSpan flushTimeout)
+    {
+        var leftInSpool = Interlocked.Exchange(ref _leftInSpool, 0);
         log.Warning(
-            "FlowTracker Kafka exporter: {Records} record(s) were still unconfirmed when the flush deadline ({FlushTimeout} after stop was asked) passed; counted as dropped (Shutdown).",
-            records, flushTimeout);
+            "FlowTracker Kafka exporter: {Records} record(s) were still unconfirmed when the flush deadline ({FlushTimeout} after stop was asked) passed; {Where}.",
+            records,
+            flushTimeout,
+            leftInSpool == 0 ? "counted as dropped (Shutdown)"
+            : leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
+            : $"{leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)");
+    }
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>
     public void ReportsMissing(int records, TimeSpan timeout)

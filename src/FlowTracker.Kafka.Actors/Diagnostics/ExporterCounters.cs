@@ -1,16 +1,19 @@
 using Confluent.Kafka;
+using FlowTracker.Kafka.Actors.Spool;
+using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Diagnostics;
 
 /// <summary>
-/// The accounting, shared by the caller-side gate, the actor and the stream. A trace is counted
-/// once as exported and once in its final bucket; pending is what lies between.
+/// The accounting, shared by the caller-side gate, the actor, the spool and the stream. A trace is counted
+/// once as exported (or recovered from the spool) and once in its final bucket; pending is what lies between.
 /// </summary>
 /// <remarks>
-/// One short lock covers every change and every snapshot, so a snapshot taken at any moment
-/// satisfies <c>exported = delivered + dropped + failed + pending</c> exactly, not only at rest.
+/// One short lock covers every change and every snapshot, so a snapshot taken at any moment satisfies
+/// <c>exported + recovered = delivered + dropped + failed + left-in-spool + pending</c> exactly, not only at rest.
 /// <see cref="Seal"/> ends the accounting: what is still pending then is counted once, and nothing
-/// changes a bucket afterwards.
+/// changes a bucket afterwards. With the spool on, pending traces the actor kept on disk only (its memory
+/// full) are counted apart, so that the end leaves them in the spool rather than dropping them.
 /// </remarks>
 internal sealed class ExporterCounters
 {
@@ -22,6 +25,11 @@ internal sealed class ExporterCounters
     private long _delivered;
     private long _pending;
     private long _pendingBytes;
+    private long _recovered;
+    private long _leftInSpool;
+    private long _diskOnly;
+    private long _queued;
+    private long _notSpooled;
     private long _restarts;
     private long _possibleDuplicates;
     private long _splitTraces;
@@ -37,9 +45,11 @@ internal sealed class ExporterCounters
     /// <summary>
     /// Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer
     /// is full or intake is closed. Checked under the same lock that closes intake, so that once
-    /// <see cref="CloseIntake"/> returned no trace can become pending any more.
+    /// <see cref="CloseIntake"/> returned no trace can become pending any more. With the spool on
+    /// (<paramref name="spooled"/>), the spool, not memory, holds what waits for Kafka: only what the actor has not
+    /// read yet (its mailbox) is bounded by <paramref name="maxPending"/>.
     /// </summary>
-    public bool TryAccept(long maxPending)
+    public bool TryAccept(long maxPending, bool spooled = false)
     {
         lock (_gate)
         {
@@ -50,14 +60,119 @@ internal sealed class ExporterCounters
                 return false;
             }
 
-            if (_pending < maxPending)
+            if ((spooled ? Interlocked.Read(ref _queued) : _pending) < maxPending)
             {
                 _pending++;
+                if (spooled)
+                {
+                    Interlocked.Increment(ref _queued);
+                }
+
                 return true;
             }
 
             _dropped[(int)DropReason.BufferFull]++;
             return false;
+        }
+    }
+
+    /// <summary>With the spool on: a trace kept in memory only by the exporter's choice (a split one), not the spool's.</summary>
+    public void NotSpooled() => Interlocked.Increment(ref _notSpooled);
+
+    /// <summary>With the spool on: the actor read a trace that <see cref="TryAccept"/> let in.</summary>
+    public void Taken() => Interlocked.Decrement(ref _queued);
+
+    /// <summary>A trace an earlier run left in the spool is read back, if its bytes fit in <paramref name="maxBytes"/> (or nothing else is held): it becomes pending.</summary>
+    /// <returns>False when there is no room yet, or the accounting has ended.</returns>
+    public bool TryRecover(long bytes, long maxBytes)
+    {
+        lock (_gate)
+        {
+            if (_sealed || !HasRoom(bytes, maxBytes))
+            {
+                return false;
+            }
+
+            _recovered++;
+            _pending++;
+            _pendingBytes += bytes;
+            return true;
+        }
+    }
+
+    /// <summary>An accepted trace waits on disk only (the memory the exporter may hold is full); still pending.</summary>
+    public void DiskOnly()
+    {
+        lock (_gate)
+        {
+            if (!_sealed)
+            {
+                _diskOnly++;
+            }
+        }
+    }
+
+    /// <summary>A trace that waited on disk only is read back into memory, if its bytes fit (or nothing else is held).</summary>
+    /// <returns>False when there is no room yet, or the accounting has ended.</returns>
+    public bool TryReadBack(long bytes, long maxBytes)
+    {
+        lock (_gate)
+        {
+            if (_sealed || !HasRoom(bytes, maxBytes))
+            {
+                return false;
+            }
+
+            _diskOnly--;
+            _pendingBytes += bytes;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back bytes reserved for a record that was not kept in memory after all.</summary>
+    public void Release(long bytes)
+    {
+        lock (_gate)
+        {
+            if (!_sealed)
+            {
+                _pendingBytes -= bytes;
+            }
+        }
+    }
+
+    /// <summary>A pending trace stays in the spool, unconfirmed, for the next start: the exporter is ending.</summary>
+    public void LeftInSpool(long reservedBytes)
+    {
+        lock (_gate)
+        {
+            if (_sealed)
+            {
+                return;
+            }
+
+            _leftInSpool++;
+            Settle(reservedBytes);
+        }
+    }
+
+    /// <summary>
+    /// A record the exporter ends without sending: one in the spool stays there for the next start (left in spool); one
+    /// in memory only is dropped (Shutdown), or fails with <paramref name="failure"/> when one is given.
+    /// </summary>
+    public void Unsent(OutgoingRecord record, ErrorCode? failure = null)
+    {
+        if (!record.SpoolId.IsNone)
+        {
+            LeftInSpool(record.ReservedBytes);
+        }
+        else if (failure is { } code)
+        {
+            Failed(code, record.ReservedBytes);
+        }
+        else
+        {
+            Dropped(DropReason.Shutdown, record.ReservedBytes);
         }
     }
 
@@ -83,10 +198,11 @@ internal sealed class ExporterCounters
     }
 
     /// <summary>
-    /// The exporter has ended: closes intake and counts every trace still pending as dropped (Shutdown). Those
-    /// are traces the stream never took (still in the actor's mailbox, or on their way to dead letters): nothing
-    /// will send them. Whatever settles them later (the actor reading them, the dead-letter counter) changes
-    /// nothing, so the final accounting is exact when it is taken, not after some wait.
+    /// The exporter has ended: closes intake and counts every trace still pending as dropped (Shutdown), except those
+    /// waiting in the spool on disk only, which stay there for the next start (left in spool). The others are traces
+    /// the stream never took (still in the actor's mailbox, or on their way to dead letters): nothing will send them.
+    /// Whatever settles them later (the actor reading them, the dead-letter counter) changes nothing, so the final
+    /// accounting is exact when it is taken, not after some wait.
     /// </summary>
     /// <returns>How many traces were still pending.</returns>
     public long Seal()
@@ -100,8 +216,10 @@ internal sealed class ExporterCounters
             }
 
             _sealed = true;
-            var left = _pending;
+            var left = _pending - _diskOnly;
             _dropped[(int)DropReason.Shutdown] += left;
+            _leftInSpool += _diskOnly;
+            _diskOnly = 0;
             _pending = 0;
             _pendingBytes = 0;
             return left;
@@ -251,10 +369,16 @@ internal sealed class ExporterCounters
 
     public void SetInFlight(long records) => Interlocked.Exchange(ref _inFlight, records);
 
+    /// <summary>The spool's own counts, for the snapshot; set once when the spool is opened.</summary>
+    public Func<SpoolStats>? Spool { get; set; }
+
     public ExporterStats Snapshot()
     {
+        // Outside the lock: the spool has a lock of its own, and its counts are not part of the identity.
+        var spool = Spool?.Invoke();
+
         // Only copies under the lock, which every Export takes: the dictionaries are built after it.
-        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates, splitTraces, splitParts, truncatedSpans;
+        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates, splitTraces, splitParts, truncatedSpans, recovered, leftInSpool;
         long[] dropped;
         KeyValuePair<ErrorCode, long>[] failed;
         string? producerFailure;
@@ -266,6 +390,7 @@ internal sealed class ExporterCounters
             failed = _failed.Count == 0 ? [] : [.. _failed];
             (producerFailure, unreachableSince, lastRestart) = (_producerFailure, _brokersUnreachableSince, _lastRestart);
             (splitTraces, splitParts, truncatedSpans) = (_splitTraces, _splitParts, _truncatedSpans);
+            (recovered, leftInSpool) = (_recovered, _leftInSpool);
         }
 
         var byReason = new Dictionary<DropReason, long>(dropped.Length);
@@ -276,6 +401,13 @@ internal sealed class ExporterCounters
 
         return new ExporterStats(exported, delivered, byReason, new Dictionary<ErrorCode, long>(failed), pending, pendingBytes)
         {
+            Recovered = recovered,
+            LeftInSpool = leftInSpool,
+            Spooled = spool?.Appended ?? 0,
+            NotSpooled = spool is null ? 0 : spool.NotSpooled + spool.TooLarge + Interlocked.Read(ref _notSpooled),
+            SpoolCorrupt = spool?.Corrupt ?? 0,
+            SpoolBytes = spool?.LiveBytes ?? 0,
+            SpoolDegraded = spool?.DegradedReason,
             ProducerRestarts = restarts,
             PossibleDuplicates = possibleDuplicates,
             SplitTraces = splitTraces,
@@ -286,6 +418,9 @@ internal sealed class ExporterCounters
             LastProducerRestart = lastRestart,
         };
     }
+
+    // A record larger than the whole budget still goes when nothing else is held, else it would wait for ever.
+    private bool HasRoom(long bytes, long maxBytes) => _pendingBytes == 0 || _pendingBytes + bytes <= maxBytes;
 
     private void Settle(long reservedBytes)
     {

@@ -24,7 +24,8 @@ internal sealed class ExporterMetrics : IDisposable
     /// <param name="topic">The topic, the <c>messaging.destination.name</c> of every measurement.</param>
     /// <param name="statistics">Whether librdkafka's statistics are published (<see cref="Statistics"/>).</param>
     /// <param name="durationCapacity">How many send durations may wait for slow listeners before more are skipped.</param>
-    public ExporterMetrics(ExporterCounters counters, string topic, bool statistics = false, int durationCapacity = DeliveryDurations.DefaultCapacity)
+    /// <param name="spool">Whether the durable spool is on: its instruments exist only then.</param>
+    public ExporterMetrics(ExporterCounters counters, string topic, bool statistics = false, int durationCapacity = DeliveryDurations.DefaultCapacity, bool spool = false)
     {
         _destination = new(DestinationName, topic);
         var snapshot = Snapshot = new CollectionSnapshot(counters.Snapshot);
@@ -69,6 +70,15 @@ internal sealed class ExporterMetrics : IDisposable
             "{measurement}",
             "Send durations left out of messaging.client.operation.duration because the listeners had not taken the earlier ones yet.");
         Statistics = statistics ? new LibrdkafkaStatistics(meter, _destination) : null;
+        if (spool)
+        {
+            Count(meter, TracesRecovered, "{trace}", "Traces an earlier run left in the spool, sent by this one.", s => s.Recovered);
+            Count(meter, TracesLeftInSpool, "{trace}", "Traces unconfirmed at stop, left in the spool for the next start.", s => s.LeftInSpool);
+            Count(meter, TracesNotSpooled, "{trace}", "Traces kept in memory only while the spool was on (it was not working, or they were too large for it, or split).", s => s.NotSpooled);
+            Gauge(meter, SpoolBytes, "By", "Bytes the spool holds on disk.", s => s.SpoolBytes);
+            var degraded = _instruments++;
+            meter.CreateObservableGauge(SpoolDegraded, () => Measure(Snapshot.For(degraded).SpoolDegraded is null ? 0 : 1), "1", "1 while the spool is not working (traces kept in memory only), else 0.");
+        }
     }
 
     /// <summary>Where the owned producers' statistics reports go; null when they are off.</summary>

@@ -24,6 +24,13 @@ internal static class MetricNames
     public const string ProducerRestarts = "flowtracker.kafka.producer.restarts";
     public const string SkippedMeasurements = "flowtracker.kafka.metrics.skipped_measurements";
 
+    // The durable spool's (KafkaExporterOptions.SpoolDirectory), only while it is on.
+    public const string TracesRecovered = "flowtracker.kafka.traces.recovered";
+    public const string TracesLeftInSpool = "flowtracker.kafka.traces.left_in_spool";
+    public const string TracesNotSpooled = "flowtracker.kafka.traces.not_spooled";
+    public const string SpoolBytes = "flowtracker.kafka.spool.bytes";
+    public const string SpoolDegraded = "flowtracker.kafka.spool.degraded";
+
     // librdkafka's statistics (KafkaExporterOptions.StatisticsInterval), named after its fields where they have one.
     public const string ProducerQueueMessages = "flowtracker.kafka.producer.queue.messages";
     public const string ProducerQueueBytes = "flowtracker.kafka.producer.queue.bytes";

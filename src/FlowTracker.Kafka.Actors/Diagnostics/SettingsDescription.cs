@@ -13,12 +13,13 @@ internal static class SettingsDescription
 {
     public const string Redacted = "[redacted]";
 
-    public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} producer={Producer} librdkafka={LibrdkafkaVersion}";
+    public const string StartedTemplate = "FlowTracker Kafka exporter started: topic={Topic} bootstrap.servers={BootstrapServers} producer={Producer} librdkafka={LibrdkafkaVersion}";
 
     public const string SettingsTemplate =
         "FlowTracker Kafka exporter settings: max-buffered-traces={MaxBufferedTraces} max-buffered-bytes={MaxBufferedBytes} max-message-bytes={MaxMessageBytes} oversized-traces={OversizedTraces} "
         + "flush-timeout={FlushTimeout} shutdown-phase={ShutdownPhase} dispatcher={Dispatcher} restart.min-backoff={RestartMinBackoff} restart.max-backoff={RestartMaxBackoff} "
-        + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin} statistics-interval={StatisticsInterval}";
+        + "restart.random-factor={RestartRandomFactor} restart.max-restarts={MaxRestarts} restart.max-restarts-within={MaxRestartsWithin} statistics-interval={StatisticsInterval} "
+        + "spool.directory={SpoolDirectory} spool.max-bytes={SpoolMaxBytes} spool.commit-interval={SpoolCommitInterval} spool.memory-bytes={SpoolMemoryBytes}";
 
     public const string ProducerConfigTemplate = "FlowTracker Kafka exporter producer-config: {ProducerConfig}";
 
@@ -44,7 +45,9 @@ internal static class SettingsDescription
             return;
         }
 
-        log.Info(StartedTemplate, settings.Topic, settings.OwnsProducer ? "owned" : "application's", Confluent.Kafka.Library.VersionString);
+        // An application's producer keeps its configuration to itself: its brokers are not known here.
+        var bootstrap = settings.ProducerConfig?.GetValueOrDefault("bootstrap.servers") ?? "unknown";
+        log.Info(StartedTemplate, settings.Topic, bootstrap, settings.OwnsProducer ? "owned" : "application's", Confluent.Kafka.Library.VersionString);
         var restart = settings.Restart;
         log.Info(
             SettingsTemplate,
@@ -52,6 +55,7 @@ internal static class SettingsDescription
                 settings.MaxBufferedTraces, settings.MaxBufferedBytes, settings.MaxMessageBytes, settings.OversizedTraces.ToString().ToLowerInvariant(), settings.FlushTimeout, settings.ShutdownPhase, settings.Dispatcher ?? "default",
                 restart.Min, restart.Max, restart.RandomFactor.ToString(CultureInfo.InvariantCulture), restart.MaxRestarts, restart.Within,
                 settings.StatisticsInterval is { } interval ? interval : "off",
+                settings.Spool?.Directory ?? "off", Spool(settings.Spool, s => s.MaxBytes), Spool(settings.Spool, s => s.CommitInterval), Spool(settings.Spool, s => s.MemoryBytes),
             ]);
         if (settings.ProducerConfig is { } config)
         {
@@ -66,4 +70,7 @@ internal static class SettingsDescription
     private static string Value(string key, string value) => IsSecret(key) ? Redacted
         : value.Length == 0 || value.Any(static c => char.IsWhiteSpace(c) || c is '"' or '=') ? "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
         : value;
+
+    // With the spool off its other settings say nothing, and are shown as "-".
+    private static object Spool<T>(SpoolSettings? spool, Func<SpoolSettings, T> value) => spool is null ? "-" : value(spool)!;
 }

@@ -9,7 +9,7 @@ namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
 /// What outlives one incarnation of the exporter actor: the running stream, the records a failed stream
-/// left for the next one, the restart budget, and the stop. The stream runs on the exporter's own
+/// left for the next one, the spool (when on), the restart budget, and the stop. The stream runs on the exporter's own
 /// materializer, not as the actor's child, so an actor restart keeps it sending, and an actor stopped from
 /// outside still gets its bounded flush (a record Kafka confirms then is counted delivered, not dropped).
 /// </summary>
@@ -17,7 +17,8 @@ namespace FlowTracker.Kafka.Actors.Exporter;
 /// Called from the actor (its one thread), from any thread that stops the exporter, and from the stream's
 /// completion: every change happens under one lock. The end comes once, in <see cref="Conclude"/>, as soon as
 /// the stream ended: the accounting sealed (traces the stream never took count as dropped, Shutdown), and the
-/// meter, the dead-letter counter and the materializer gone.
+/// meter, the dead-letter counter and the materializer gone, and the spool closed (its directory free for the next start).
+/// With the spool on, a record that is in the spool is never dropped at the end: it stays there, counted as left in spool.
 /// </remarks>
 internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 {
@@ -31,13 +32,20 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     private ActorMaterializer? _materializer;
     private IActorRef? _deadTraceCounter;
     private ExporterStream? _stream;
+    private ExporterSpool? _spool;
     private long? _deadline;
     private bool _stopping;
     private bool _actorGone;
     private bool _finishing;
 
+    // Every trace told to the actor before the stop was offered; the buffer ends once the spool's feeder is idle too.
+    private bool _bufferDone;
+
     /// <summary>The final accounting, once the exporter has stopped for good.</summary>
     public Task<ExporterStats> Completion => _final.Task;
+
+    /// <summary>Where every line of this exporter goes (<see cref="ExporterLog"/>); no logger until the exporter is attached to its system.</summary>
+    public ILoggingAdapter Log => Volatile.Read(ref _log);
 
     /// <summary>Whether stop was asked (intake is closed).</summary>
     public bool IsStopping
@@ -51,7 +59,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         }
     }
 
-    /// <summary>Once per exporter, when its actor is known: logging, the shutdown task, the dead-letter counter.</summary>
+    /// <summary>The spool, when it is on: the actor appends to it.</summary>
+    public ExporterSpool? Spool => _spool;
+
+    /// <summary>Once per exporter, when its actor is known: logging, the spool, the shutdown task, the dead-letter counter.</summary>
+    /// <exception cref="Spool.SpoolLockedException">The spool's directory is in use by another exporter (this process's or another's).</exception>
     public void Attach(ActorSystem system, string logSource)
     {
         lock (_gate)
@@ -62,9 +74,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _system = system;
-            _log = Logging.GetLogger(system, logSource);
+            _log = ExporterLog.For(system, logSource);
             // The meter comes to life with the exporter's start, not its creation: one that never starts leaves none behind.
-            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null);
+            _metrics = new ExporterMetrics(exporter.Counters, exporter.Settings.Topic, statistics: exporter.Settings.StatisticsInterval is not null, spool: exporter.Settings.Spool is not null);
             _ledger = new DeliveryLedger(exporter.Counters, _metrics, _log, exporter.Settings.Topic, exporter.Time);
         }
 
@@ -72,6 +84,15 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         var link = new DeadTraceCounter.Link(exporter);
         _deadTraceCounter = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new DeadTraceCounter(link)));
         ShutdownFlush.Register(system, exporter, exporter.Settings);
+
+        // Last: a directory another exporter holds refuses this one's start, which then ends as any failed start does.
+        if (exporter.Settings.Spool is not null)
+        {
+            lock (_gate)
+            {
+                _spool = ExporterSpool.Open(exporter.Settings, this, exporter.Counters, _log);
+            }
+        }
     }
 
     /// <summary>The exporter's actor exists: its end, however it comes (even a failed start, which runs no PostStop), ends the exporter.</summary>
@@ -88,11 +109,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             var settings = exporter.Settings;
-            _materializer ??= OwnMaterializer(_system);
+            _materializer ??= ExporterStream.OwnMaterializer(_system);
             var producers = settings.OwnsProducer
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated, _metrics!.Statistics)
                 : ProducerLease.Borrowed(settings.Producer!);
-            var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff);
+            var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff, onSettled: _spool is { } spool ? spool.Settled : null);
             var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
             foreach (var record in _carryOver)
             {
@@ -139,6 +160,50 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     }
 
     /// <summary>
+    /// A spooled record, the actor's or the spool feeder's: true when the stream's buffer (or the carry-over) took it now.
+    /// Else, when <paramref name="awaitRoom"/>, <paramref name="room"/> completes once the buffer may take it (null: no stream will).
+    /// </summary>
+    public bool TryOffer(OutgoingRecord record, bool awaitRoom, out Task<bool>? room)
+    {
+        room = null;
+        lock (_gate)
+        {
+            if (_stream is { } stream)
+            {
+                if (stream.Buffer.Writer.TryWrite(record))
+                {
+                    return true;
+                }
+
+                room = awaitRoom ? stream.Buffer.Writer.WaitToWriteAsync().AsTask() : null;
+                return false;
+            }
+
+            // No stream yet (the feeder starts before the actor, whose start or stop builds one) or between two: the
+            // record waits with the carry-over, which the end counts (left in spool) if no stream comes.
+            if (_finishing)
+            {
+                return false;
+            }
+
+            _carryOver.Add(record);
+            return true;
+        }
+    }
+
+    /// <summary>The spool's feeder has nothing more to offer: a buffer whose end was asked may end now.</summary>
+    public void FeederIdle()
+    {
+        lock (_gate)
+        {
+            if (_bufferDone)
+            {
+                _stream?.Buffer.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>
     /// Any thread: closes intake and arms the flush deadline of the running stream (and of any stream started
     /// later) at <paramref name="flushTimeout"/> from now, unless an earlier stop armed it sooner.
     /// </summary>
@@ -157,12 +222,12 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         }
     }
 
-    /// <summary>The actor, once every trace told before the stop is offered: the stream may finish.</summary>
+    /// <summary>The actor, once every trace told before the stop is offered: the stream may finish (after the spool's feeder, if it still reads).</summary>
     public void CompleteBuffer()
     {
         lock (_gate)
         {
-            _stream?.Buffer.Writer.TryComplete();
+            EndBuffer();
         }
     }
 
@@ -174,7 +239,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         lock (_gate)
         {
             _actorGone = true;
-            _stream?.Buffer.Writer.TryComplete();
+            EndBuffer();
             idle = _stream is null;
         }
 
@@ -277,9 +342,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     private void Conclude(List<OutgoingRecord> orphans)
     {
         exporter.Counters.CloseIntake();
+        _spool?.StopFeeding();
         foreach (var record in orphans)
         {
-            _ledger!.Settle(record, RecordOutcome.Failure(ErrorCode.Local_Fatal));
+            // No producer will send it in this run; the next start will if it is in the spool (left there, not failed).
+            _ledger!.Settle(record, record.IsSpooled ? RecordOutcome.Abandoned : RecordOutcome.Failure(ErrorCode.Local_Fatal));
         }
 
         // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
@@ -287,6 +354,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         // stays bounded by the flush deadline and its accounting is exact.
         var unread = exporter.Counters.Seal();
         var stats = exporter.Counters.Snapshot();
+
+        // Before the result: whoever awaits the stop may start the next exporter on the same directory at once.
+        _spool?.Dispose();
         _deadTraceCounter?.Tell(PoisonPill.Instance);
         _metrics?.Dispose();
         _materializer?.Shutdown();
@@ -298,31 +368,43 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         // UnreadAtStop: how many of the dropped traces were still waiting for the exporter actor when the stream ended.
         _log.Info(
             "FlowTracker Kafka exporter stopped: exported={Exported} delivered={Delivered} dropped={Dropped} [{DroppedByReason}] failed={Failed} [{FailedByError}] "
-            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure}",
+            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure} "
+            + "recovered={Recovered} left-in-spool={LeftInSpool}",
             [
                 stats.Exported, stats.Delivered, stats.Dropped, ExporterStats.Format(stats.DroppedByReason), stats.Failed, ExporterStats.Format(stats.FailedByError),
                 stats.Pending, stats.ProducerRestarts, stats.PossibleDuplicates, unread, stats.ProducerFailure ?? "none",
+                stats.Recovered, stats.LeftInSpool,
             ]);
         _final.TrySetResult(stats);
     }
 
     private void Offer(ExporterStream stream, OutgoingRecord record)
     {
-        if (!stream.Buffer.Writer.TryWrite(record))
+        if (stream.Buffer.Writer.TryWrite(record))
         {
-            _ledger!.Settle(record, RecordOutcome.Dropped(_stopping ? DropReason.Shutdown : DropReason.BufferFull));
+            return;
         }
+
+        if (_stopping)
+        {
+            // Never sent: a spooled record stays in the spool for the next start.
+            _ledger!.Settle(record, RecordOutcome.Abandoned);
+            return;
+        }
+
+        // A carried-over record the new buffer has no room for: dropped for good, so it leaves the spool too.
+        _ledger!.Settle(record, RecordOutcome.Dropped(DropReason.BufferFull));
+        _spool?.Dropped(record);
     }
 
-    /// <summary>
-    /// A materializer of the exporter's own, shut down at its end. Given no settings, ActorMaterializer.Create on an
-    /// actor system returns the system's shared default materializer (Akka.Streams 1.5.74 and later): shutting that one
-    /// down would stop every stream of the system, and any exporter started after this one could not materialize.
-    /// </summary>
-    private static ActorMaterializer OwnMaterializer(ActorSystem system)
+    /// <summary>Under the lock: the buffer ends now, or when the spool's feeder is idle (it completes it then).</summary>
+    private void EndBuffer()
     {
-        system.Settings.InjectTopLevelFallback(ActorMaterializer.DefaultConfig());
-        return ActorMaterializer.Create(system, ActorMaterializerSettings.Create(system), namePrefix: "flowtracker-kafka");
+        _bufferDone = true;
+        if (_spool is not { IsFeeding: true })
+        {
+            _stream?.Buffer.Writer.TryComplete();
+        }
     }
 
     private TimeSpan Remaining() =>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaFlow = Akka.Streams.Dsl.Flow; // FlowTracker.Flow (the span API) is nearer in scope
@@ -37,6 +38,17 @@ internal sealed class ExporterStream
             .To(Sink.Ignore<TraceOutcome>())
             .Run(materializer);
         return new ExporterStream(buffer, control);
+    }
+
+    /// <summary>
+    /// A materializer of the exporter's own, shut down at its end. Given no settings, ActorMaterializer.Create on an
+    /// actor system returns the system's shared default materializer (Akka.Streams 1.5.74 and later): shutting that one
+    /// down would stop every stream of the system, and any exporter started after this one could not materialize.
+    /// </summary>
+    public static ActorMaterializer OwnMaterializer(ActorSystem system)
+    {
+        system.Settings.InjectTopLevelFallback(ActorMaterializer.DefaultConfig());
+        return ActorMaterializer.Create(system, ActorMaterializerSettings.Create(system), namePrefix: "flowtracker-kafka");
     }
 
     /// <summary>Closes the buffer and takes what the stage never pulled.</summary>

@@ -7,8 +7,9 @@ using FlowTracker.Kafka.Actors.Stages;
 namespace FlowTracker.Kafka.Actors.Exporter;
 
 /// <summary>
-/// The exporter's actor: validates and encodes each trace, keeps the byte budget, and offers the record to
-/// the stream in front of the producer sink. Answers stats and starts the flush.
+/// The exporter's actor: validates and encodes each trace, keeps the byte budget (or, with the spool on, writes the
+/// record ahead to the spool), and offers the record to the stream in front of the producer sink. Answers stats and
+/// starts the flush.
 /// </summary>
 /// <remarks>
 /// The stream belongs to the exporter (<see cref="ExporterLifetime"/>), not to this actor: a restart keeps it
@@ -23,7 +24,6 @@ internal sealed class KafkaExporterActor : ReceiveActor
     private readonly KafkaExporterSettings _settings;
     private readonly ExporterCounters _counters;
     private readonly KafkaTraceExporter _exporter;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RecordEncoder _encoder;
     private bool _restarting;
     private bool _restarted;
@@ -53,7 +53,7 @@ internal sealed class KafkaExporterActor : ReceiveActor
         _exporter.Lifetime.EnsureStream();
         if (!_restarted)
         {
-            SettingsDescription.Write(_log, _settings);
+            SettingsDescription.Write(_exporter.Lifetime.Log, _settings);
         }
     }
 
@@ -99,6 +99,13 @@ internal sealed class KafkaExporterActor : ReceiveActor
 
     private void Accept(Trace trace)
     {
+        var spool = _exporter.Lifetime.Spool;
+        if (spool is not null)
+        {
+            // With the spool on, the gate bounds only what waits in this mailbox.
+            _counters.Taken();
+        }
+
         if (_counters.IsSealed)
         {
             // The exporter ended with this trace still in the mailbox, and counted it then (dropped: Shutdown).
@@ -110,12 +117,22 @@ internal sealed class KafkaExporterActor : ReceiveActor
             _counters.Dropped(reason);
             if (error is not null)
             {
-                _log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
+                _exporter.Lifetime.Log.Warning("FlowTracker Kafka exporter could not serialize a trace: {SerializationError}", error);
             }
 
             return;
         }
 
+        if (spool is not null && record is not null)
+        {
+            // Written ahead, then in memory if there is room, else on disk only until there is.
+            _counters.Encoded(0, truncated);
+            spool.Accept(record, _exporter.Lifetime);
+            return;
+        }
+
+        // Without a spool, and for a split trace with one: its parts are kept in memory only (a spool record stands for
+        // one trace, and a split one is larger than a record may be), within max-buffered-bytes as without a spool.
         var bytes = record?.ReservedBytes ?? parts![0].Parts!.Bytes;
         if (!_counters.TryReserveBytes(bytes, _settings.MaxBufferedBytes))
         {
@@ -134,6 +151,11 @@ internal sealed class KafkaExporterActor : ReceiveActor
         {
             _exporter.Lifetime.Offer(record);
             return;
+        }
+
+        if (spool is not null)
+        {
+            _counters.NotSpooled();
         }
 
         foreach (var part in parts!)

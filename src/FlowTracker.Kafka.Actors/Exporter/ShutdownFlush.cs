@@ -45,7 +45,7 @@ internal static class ShutdownFlush
         var needed = settings.FlushTimeout + Margin;
         if (phaseTimeout < needed && !TryRaiseTimeout(shutdown, settings.ShutdownPhase, needed))
         {
-            system.Log.Warning(
+            exporter.Lifetime.Log.Warning(
                 "FlowTracker Kafka exporter: CoordinatedShutdown phase {ShutdownPhase} has timeout {PhaseTimeout}, shorter than the flush timeout {FlushTimeout} plus {Margin}; set {PhaseTimeoutKey} = {NeededSeconds}s or the flush may be cut short.",
                 settings.ShutdownPhase, phaseTimeout, settings.FlushTimeout, Margin, $"akka.coordinated-shutdown.phases.{settings.ShutdownPhase}.timeout", Math.Ceiling(needed.TotalSeconds));
         }
@@ -57,7 +57,7 @@ internal static class ShutdownFlush
             shutdown.AddTask(phase, "flowtracker-kafka-exporter-flush", async () =>
             {
                 var exporters = running.Of(phase);
-                await Task.WhenAll(exporters.Select(e => e.FlushOnShutdownAsync(e.Settings.FlushTimeout + Margin, system.Log))).ConfigureAwait(false);
+                await Task.WhenAll(exporters.Select(e => e.FlushOnShutdownAsync(e.Settings.FlushTimeout + Margin))).ConfigureAwait(false);
                 return Done.Instance;
             });
         }

@@ -6,7 +6,8 @@ namespace FlowTracker.Kafka.Actors.Hosting;
 /// <summary>
 /// The exporter's health, from its accounting. Unhealthy: it cannot send any more (stopped, an
 /// application's producer dead, the restart budget spent). Degraded: it still works but needs an eye
-/// (brokers unreachable, the buffer 80% full, a producer rebuilt in the last minute). Healthy otherwise.
+/// (brokers unreachable, the buffer 80% full, a producer rebuilt in the last minute, the spool not working or
+/// 80% full). Healthy otherwise.
 /// </summary>
 internal static class ExporterHealth
 {
@@ -24,6 +25,14 @@ internal static class ExporterHealth
             ["pending"] = stats.Pending,
             ["producer-restarts"] = stats.ProducerRestarts,
         };
+        if (settings.Spool is not null)
+        {
+            data["recovered"] = stats.Recovered;
+            data["left-in-spool"] = stats.LeftInSpool;
+            data["spool-bytes"] = stats.SpoolBytes;
+            data["not-spooled"] = stats.NotSpooled;
+        }
+
         if (stopped)
         {
             return HealthCheckResult.Unhealthy("The FlowTracker Kafka exporter has stopped: traces are dropped (Shutdown).", data: data);
@@ -40,7 +49,20 @@ internal static class ExporterHealth
             concerns.Add("no Kafka broker is reachable; traces wait in the buffer");
         }
 
-        if (stats.Pending >= settings.MaxBufferedTraces * BufferThreshold || stats.PendingBytes >= settings.MaxBufferedBytes * BufferThreshold)
+        if (settings.Spool is { } spool)
+        {
+            // With the spool on, what waits for Kafka waits on disk: its room is what may run out.
+            if (stats.SpoolDegraded is { } why)
+            {
+                concerns.Add($"the spool is not working ({why}); traces are kept in memory only until the exporter restarts");
+            }
+
+            if (stats.SpoolBytes >= spool.MaxBytes * BufferThreshold)
+            {
+                concerns.Add($"the spool is over {BufferThreshold:P0} full ({stats.SpoolBytes} of {spool.MaxBytes} bytes); when full, the newest traces are dropped (SpoolFull)");
+            }
+        }
+        else if (stats.Pending >= settings.MaxBufferedTraces * BufferThreshold || stats.PendingBytes >= settings.MaxBufferedBytes * BufferThreshold)
         {
             concerns.Add($"the buffer is over {BufferThreshold:P0} full ({stats.Pending} traces, {stats.PendingBytes} bytes); when full, traces are dropped");
         }

@@ -11,6 +11,10 @@ internal static class ExporterDefaults
     public const double RestartRandomFactor = 0.2;
     public const int MaxRestarts = 10;
     public const OversizedTraces Oversized = OversizedTraces.Split;
+    public const long SpoolMaxBytes = 1L << 30;
+
+    // With librdkafka's copy of what is in flight, an outage of any length then holds about twice this in memory.
+    public const long SpoolMemoryBytes = 8L << 20;
 
     /// <summary>Akka's <c>service-stop</c>: after the application stopped serving requests, so their traces are in.</summary>
     public const string ShutdownPhase = "service-stop";
@@ -19,6 +23,7 @@ internal static class ExporterDefaults
     public static readonly TimeSpan RestartMinBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RestartMaxBackoff = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxRestartsWithin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan SpoolCommitInterval = TimeSpan.FromMilliseconds(100);
 
     public static readonly IReadOnlyDictionary<string, string> Producer = new Dictionary<string, string>
     {

@@ -41,6 +41,10 @@ internal static partial class KafkaExporterHocon
         [nameof(KafkaExporterOptions.RestartRandomFactor)] = "restart.random-factor",
         [nameof(KafkaExporterOptions.MaxRestarts)] = "restart.max-restarts",
         [nameof(KafkaExporterOptions.MaxRestartsWithin)] = "restart.max-restarts-within",
+        [nameof(KafkaExporterOptions.SpoolDirectory)] = "spool.directory",
+        [nameof(KafkaExporterOptions.SpoolMaxBytes)] = "spool.max-bytes",
+        [nameof(KafkaExporterOptions.SpoolCommitInterval)] = "spool.commit-interval",
+        [nameof(KafkaExporterOptions.SpoolMemoryBytes)] = "spool.memory-bytes",
     };
 
     /// <summary>Option property → its key under <see cref="Section"/> (<c>restart.min-backoff</c>).</summary>
@@ -90,7 +94,7 @@ internal static partial class KafkaExporterHocon
         {
             Topic = Get(section, nameof(KafkaExporterOptions.Topic), keyName, static v => v.GetString()),
             MaxBufferedTraces = Get(section, nameof(KafkaExporterOptions.MaxBufferedTraces), keyName, static v => v.GetInt()),
-            MaxBufferedBytes = Get(section, nameof(KafkaExporterOptions.MaxBufferedBytes), keyName, static v => v.GetByteSize() ?? throw new FormatException("not a byte size")),
+            MaxBufferedBytes = ByteSize(section, nameof(KafkaExporterOptions.MaxBufferedBytes), keyName),
             MaxMessageBytes = Get(section, nameof(KafkaExporterOptions.MaxMessageBytes), keyName, static v => v.GetString() == "auto" ? (int?)null : v.GetInt()),
             OversizedTraces = Get(section, nameof(KafkaExporterOptions.OversizedTraces), keyName, static v => Oversized(v.GetString())),
             FlushTimeout = Duration(section, nameof(KafkaExporterOptions.FlushTimeout), keyName),
@@ -102,6 +106,10 @@ internal static partial class KafkaExporterHocon
             RestartRandomFactor = Get(section, nameof(KafkaExporterOptions.RestartRandomFactor), keyName, static v => v.GetDouble()),
             MaxRestarts = Get(section, nameof(KafkaExporterOptions.MaxRestarts), keyName, static v => v.GetInt()),
             MaxRestartsWithin = Duration(section, nameof(KafkaExporterOptions.MaxRestartsWithin), keyName),
+            SpoolDirectory = Get(section, nameof(KafkaExporterOptions.SpoolDirectory), keyName, static v => v.GetString()),
+            SpoolMaxBytes = ByteSize(section, nameof(KafkaExporterOptions.SpoolMaxBytes), keyName),
+            SpoolCommitInterval = Duration(section, nameof(KafkaExporterOptions.SpoolCommitInterval), keyName),
+            SpoolMemoryBytes = ByteSize(section, nameof(KafkaExporterOptions.SpoolMemoryBytes), keyName),
             ProducerConfig = ProducerConfigOf(section, keyName),
         };
     }
@@ -167,6 +175,9 @@ internal static partial class KafkaExporterHocon
             throw KafkaExporterHoconShape.Invalid(keyName(option), raw, $"it cannot be read as {Describe(typeof(T))}", ex);
         }
     }
+
+    private static long ByteSize(Config section, string option, Func<string, string> keyName) =>
+        Get(section, option, keyName, static v => v.GetByteSize() ?? throw new FormatException("not a byte size"));
 
     /// <summary>A duration needs its unit: Akka would read a bare <c>10</c> as 10 ms, which nobody writing 10 means.</summary>
     private static OversizedTraces Oversized(string text) => text.ToLowerInvariant() switch

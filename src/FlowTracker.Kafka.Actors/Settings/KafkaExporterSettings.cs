@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Spool;
 using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Settings;
@@ -26,10 +27,13 @@ internal sealed record KafkaExporterSettings(
     /// <summary>
     /// How long a record may wait for its delivery report before its producer is judged to report nothing:
     /// librdkafka reports every record within <c>message.timeout.ms</c>, plus a request still in flight then
-    /// (<c>request.timeout.ms</c>), plus 5 s. An application's producer's settings are not known: librdkafka's defaults.
+    /// (<c>request.timeout.ms</c>), plus 5 s; never, when <c>message.timeout.ms</c> is 0 (librdkafka then waits
+    /// for the brokers for ever). An application's producer's settings are not known: librdkafka's defaults.
     /// </summary>
     public TimeSpan ReportTimeout =>
-        TimeSpan.FromMilliseconds(Number("message.timeout.ms", "delivery.timeout.ms", 300_000) + Number("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
+        Number("message.timeout.ms", "delivery.timeout.ms", 300_000) is var message && message == 0
+            ? TimeSpan.MaxValue
+            : TimeSpan.FromNumber(message + Number("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
 
     /// <summary>
     /// What librdkafka's queue of an owned producer may hold, <c>queue.buffering.max.kbytes</c> (librdkafka's default
@@ -50,6 +54,15 @@ internal sealed record KafkaExporterSettings(
 
     /// <summary>How often librdkafka reports statistics, published as metrics; null: off. Set in <see cref="ProducerConfig"/> as <c>statistics.interval.ms</c>.</summary>
     public TimeSpan? StatisticsInterval { get; init; }
+
+    /// <summary>The durable spool's settings; <see langword="null"/> when it is off (no directory).</summary>
+    public SpoolSettings? Spool { get; init; }
+
+    /// <summary>
+    /// The encoded bytes held in memory at most: with the spool on, the smaller of max-buffered-bytes and
+    /// spool.memory-bytes (what is beyond waits on disk); without it, max-buffered-bytes (what is beyond is dropped).
+    /// </summary>
+    public long MemoryBytes => Spool is { } spool ? Math.Min(MaxBufferedBytes, spool.MemoryBytes) : MaxBufferedBytes;
 
     /// <summary>What the sources set that the exporter does not use (an environment variable's producer property next to an application's producer), said once when its actor starts.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -72,6 +85,14 @@ internal sealed record KafkaExporterSettings(
 
             CheckStatisticsInterval();
             var config = ProducerConfig();
+            var spool = Spool();
+            if (spool is not null && config is not null && !config.ContainsKey("message.timeout.ms") && !config.ContainsKey("delivery.timeout.ms"))
+            {
+                // With the spool, a trace waits for the brokers however long they are away: it costs disk, not memory,
+                // and librdkafka would otherwise fail what it holds after 5 minutes (Local_MsgTimedOut).
+                config["message.timeout.ms"] = "0";
+            }
+
             var maxBufferedTraces = options.MaxBufferedTraces ?? ExporterDefaults.MaxBufferedTraces;
             var maxBufferedBytes = options.MaxBufferedBytes ?? ExporterDefaults.MaxBufferedBytes;
             var flushTimeout = options.FlushTimeout ?? ExporterDefaults.FlushTimeout;
@@ -91,6 +112,7 @@ internal sealed record KafkaExporterSettings(
                 KeyName = keyName,
                 Warnings = options.Warnings,
                 StatisticsInterval = options.StatisticsInterval,
+                Spool = spool,
             };
         }
 
@@ -193,6 +215,35 @@ internal sealed record KafkaExporterSettings(
             Require(maxRestarts >= 0, nameof(options.MaxRestarts), maxRestarts, "must be zero or more");
             Require(within > TimeSpan.Zero, nameof(options.MaxRestartsWithin), within, "must be positive");
             return new RestartBackoffSettings(min, max, randomFactor, maxRestarts, within);
+        }
+
+        /// <summary>Every spool setting is checked, even with the spool off: a wrong value is wrong before it is used.</summary>
+        private SpoolSettings? Spool()
+        {
+            var directory = options.SpoolDirectory;
+            var maxBytes = options.SpoolMaxBytes ?? ExporterDefaults.SpoolMaxBytes;
+            var commitInterval = options.SpoolCommitInterval ?? ExporterDefaults.SpoolCommitInterval;
+            var memoryBytes = options.SpoolMemoryBytes ?? ExporterDefaults.SpoolMemoryBytes;
+            Require(maxBytes >= SpoolGeometry.MinMaxBytes, nameof(options.SpoolMaxBytes), maxBytes, $"must be at least 1 MiB ({SpoolGeometry.MinMaxBytes} bytes)");
+            Require(commitInterval > TimeSpan.Zero, nameof(options.SpoolCommitInterval), commitInterval, "must be positive");
+            Require(memoryBytes >= 1, nameof(options.SpoolMemoryBytes), memoryBytes, "must be at least 1");
+            if (string.IsNullOrEmpty(directory))
+            {
+                return null;
+            }
+
+            Require(!string.IsNullOrWhiteSpace(directory), nameof(options.SpoolDirectory), directory, "must be a directory, or empty to leave the spool off");
+            string path;
+            try
+            {
+                path = Path.GetFullPath(directory);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw Invalid(nameof(options.SpoolDirectory), directory, $"it is not a usable path ({ex.Message})");
+            }
+
+            return new SpoolSettings(path, maxBytes, commitInterval, memoryBytes);
         }
 
         private int MessageMaxBytesOf(Dictionary<string, string>? config)

@@ -123,6 +123,10 @@ internal static class KafkaExporterSources
         Set(nameof(code.RestartRandomFactor), code.RestartRandomFactor.HasValue, () => options.RestartRandomFactor = code.RestartRandomFactor);
         Set(nameof(code.MaxRestarts), code.MaxRestarts.HasValue, () => options.MaxRestarts = code.MaxRestarts);
         Set(nameof(code.MaxRestartsWithin), code.MaxRestartsWithin.HasValue, () => options.MaxRestartsWithin = code.MaxRestartsWithin);
+        Set(nameof(code.SpoolDirectory), code.SpoolDirectory is not null, () => options.SpoolDirectory = code.SpoolDirectory);
+        Set(nameof(code.SpoolMaxBytes), code.SpoolMaxBytes.HasValue, () => options.SpoolMaxBytes = code.SpoolMaxBytes);
+        Set(nameof(code.SpoolCommitInterval), code.SpoolCommitInterval.HasValue, () => options.SpoolCommitInterval = code.SpoolCommitInterval);
+        Set(nameof(code.SpoolMemoryBytes), code.SpoolMemoryBytes.HasValue, () => options.SpoolMemoryBytes = code.SpoolMemoryBytes);
         if (code.ProducerConfig is { } properties)
         {
             options.ProducerConfig ??= new ProducerProperties();

@@ -8,6 +8,9 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// </summary>
 internal static class SpoolLog
 {
+    /// <summary>FASTER's first valid log address (its Constants.kFirstValidAddress, internal): where an empty log begins.</summary>
+    private const long FirstAddress = 64;
+
     /// <summary>
     /// Opens the log at its latest commit. Segments with data but no commit that says what they hold (its record
     /// torn or lost) would be overwritten by the empty log FasterLog then starts: they are moved to a folder of their
@@ -15,8 +18,10 @@ internal static class SpoolLog
     /// </summary>
     public static (IDevice Device, FasterLog Log, string? SetAside) Open(string directory, SpoolGeometry geometry, TimeProvider time)
     {
+        // FasterLog without a commit starts empty at its first address. A log recovered from a commit that had removed
+        // everything begins where it ends, but past that address: its segment still holds data, and nothing is wrong.
         var (device, log) = Create(directory, geometry);
-        if (log.TailAddress != log.BeginAddress || log.BeginAddress >= geometry.PageSize || !Segments(directory).Any(HoldsData))
+        if (log.TailAddress != log.BeginAddress || log.BeginAddress != FirstAddress || !Segments(directory).Any(HoldsData))
         {
             return (device, log, null);
         }

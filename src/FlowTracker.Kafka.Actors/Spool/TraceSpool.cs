@@ -27,7 +27,7 @@ internal sealed class TraceSpool : IDisposable
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
-    private readonly SpoolGeometry _geometry;
+    private SpoolGeometry _geometry;
     private readonly Action<string> _warn;
     private readonly TimeProvider _time;
     private readonly SpoolHealth _health;
@@ -44,7 +44,7 @@ internal sealed class TraceSpool : IDisposable
     // Ranges an earlier run had removed in the backlog, oldest first, from _unscanned on: not reached by the scan yet.
     private List<(long Start, long End)> _recoveredRemoved = [];
     private int _unscanned;
-    private long _appended, _committed, _removed, _full, _recovered, _corrupt;
+    private long _appended, _committed, _removed, _full, _tooLarge, _recovered, _corrupt;
     private bool _backlogRead;
     private bool _disposed;
 
@@ -60,6 +60,9 @@ internal sealed class TraceSpool : IDisposable
 
     /// <summary>Bytes of the backlog an earlier run left (records, padding and any unreadable part).</summary>
     public long BacklogBytes => _backlogUntil - _backlogFrom;
+
+    /// <summary>Where the backlog ends and this run's records begin.</summary>
+    public long BacklogEnd => _backlogUntil;
 
     /// <summary>
     /// Opens (or creates) the spool in <paramref name="directory"/> and takes it for this process. A directory that
@@ -116,6 +119,7 @@ internal sealed class TraceSpool : IDisposable
             var footprint = log.HeaderSize + ((size + 3) & ~3);
             if (footprint > _geometry.PageSize)
             {
+                Interlocked.Increment(ref _tooLarge);
                 return new SpoolAppend(SpoolAppendStatus.TooLarge, SpoolId.None);
             }
 
@@ -231,7 +235,7 @@ internal sealed class TraceSpool : IDisposable
         // many records it held, and the same place as a damaged record the scan just counted). Not so when the tail
         // is the start of the page after the last record's: a record that did not fit the rest of its page moved the
         // tail there before it waited for memory, and a commit (or a kill) came first; that rest is padding.
-        if (scannedUntil < _backlogUntil && !lastWasDamaged && !IsPagePaddingUntil(scannedUntil, _backlogUntil))
+        if (scannedUntil < _backlogUntil && !lastWasDamaged && !_geometry.IsPadding(scannedUntil, _backlogUntil))
         {
             skipped++;
         }
@@ -248,6 +252,10 @@ internal sealed class TraceSpool : IDisposable
             _warn($"FlowTracker Kafka exporter: the spool at '{_directory}' had {skipped} unreadable place(s), skipped; {Interlocked.Read(ref _recovered)} record(s) recovered.");
         }
     }
+
+    /// <summary>This run's records from <paramref name="address"/> on, as far as committed (nothing when degraded); disposed before the spool.</summary>
+    public SpoolReader ReadFrom(long address) =>
+        new(_health.IsDegraded || _disposed ? null : _log, address, _geometry.PageBits, () => Interlocked.Increment(ref _corrupt));
 
     /// <summary>Truncates behind the oldest record still held and makes every append so far durable. The spool's thread calls it every commit interval.</summary>
     public void Commit()
@@ -301,8 +309,8 @@ internal sealed class TraceSpool : IDisposable
         lock (_gate)
         {
             return new SpoolStats(
-                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _recovered),
-                Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
+                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
+                Interlocked.Read(ref _recovered), Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
         }
     }
 
@@ -344,6 +352,7 @@ internal sealed class TraceSpool : IDisposable
 
     private void OpenLog()
     {
+        _geometry = SpoolGeometry.Of(_directory, _maxBytes);
         var (device, log, setAside) = SpoolLog.Open(_directory, _geometry, _time);
         (_device, _log) = (device, log);
         if (setAside is not null)
@@ -375,8 +384,6 @@ internal sealed class TraceSpool : IDisposable
         }
     }
 
-    private bool IsPagePaddingUntil(long from, long until) =>
-        until % _geometry.PageSize == 0 && from > until - _geometry.PageSize;
 
     private void Skip(long from, long until)
     {
@@ -388,9 +395,14 @@ internal sealed class TraceSpool : IDisposable
 
     private void CommitEvery(TimeSpan interval)
     {
-        while (!_stopping.Wait(interval))
+        // At a fixed rate, not an interval after the last commit ended: what is appended waits at most one interval
+        // for the commit that covers it, plus that commit's own time.
+        var spent = TimeSpan.Zero;
+        while (!_stopping.Wait(spent < interval ? interval - spent : TimeSpan.Zero))
         {
+            var start = _time.GetTimestamp();
             Commit();
+            spent = _time.GetElapsedTime(start);
         }
     }
 

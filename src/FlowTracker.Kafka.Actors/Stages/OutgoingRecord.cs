@@ -1,3 +1,5 @@
+using FlowTracker.Kafka.Actors.Spool;
+
 namespace FlowTracker.Kafka.Actors.Stages;
 
 /// <summary>
@@ -25,6 +27,12 @@ internal sealed record OutgoingRecord(byte[] Key, ReadOnlyMemory<byte> Value, lo
     /// </summary>
     public static OutgoingRecord Refusal(string traceId, DropReason reason) =>
         new([], ReadOnlyMemory<byte>.Empty, 0, 0) { Refused = reason, RefusedTraceId = traceId };
+
+    /// <summary>Where the record lies in the exporter's spool; <see cref="SpoolId.None"/> when it is kept in memory only.</summary>
+    public SpoolId SpoolId { get; init; } = SpoolId.None;
+
+    /// <summary>Whether the record lies in the spool (a split trace's parts never do: they are kept in memory only).</summary>
+    public bool IsSpooled => !SpoolId.IsNone;
 
     /// <summary>Why this is a refusal, not a record; <see langword="null"/> for a record to send.</summary>
     public DropReason? Refused { get; private init; }

@@ -22,7 +22,9 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// </remarks>
 internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<OutgoingRecord, TraceOutcome>, ProducerStageControl>
 {
-    public ProducerStage(RecordProducerFactory producers, SenderOptions options, DeliveryLedger ledger, RestartBackoff backoff, ProducerStageRole role = ProducerStageRole.Exporter, long maxHeldBytes = long.MaxValue, bool emitOutcomes = false, long maxHeldRecords = long.MaxValue)
+    public ProducerStage(
+        RecordProducerFactory producers, SenderOptions options, DeliveryLedger ledger, RestartBackoff backoff, ProducerStageRole role = ProducerStageRole.Exporter,
+        long maxHeldBytes = long.MaxValue, bool emitOutcomes = false, long maxHeldRecords = long.MaxValue, Action<OutgoingRecord, RecordOutcome>? onSettled = null)
     {
         Producers = producers;
         Options = options;
@@ -32,6 +34,7 @@ internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<
         MaxHeldBytes = maxHeldBytes;
         EmitOutcomes = emitOutcomes;
         MaxHeldRecords = maxHeldRecords;
+        OnSettled = onSettled;
         Shape = new FlowShape<OutgoingRecord, TraceOutcome>(In, Out);
     }
 
@@ -53,6 +56,12 @@ internal sealed class ProducerStage : GraphStageWithMaterializedValue<FlowShape<
 
     /// <summary>Whether each trace's outcome is pushed downstream (the public flow), or only counted (the exporter, the public sink).</summary>
     public bool EmitOutcomes { get; }
+
+    /// <summary>
+    /// Called on the stage's thread with each record's final outcome, after the ledger counted it: the exporter's spool
+    /// removes what is settled for good there, in the order the outcomes became known.
+    /// </summary>
+    public Action<OutgoingRecord, RecordOutcome>? OnSettled { get; }
 
     public Inlet<OutgoingRecord> In { get; } = new("kafka-producer.in");
 

@@ -100,6 +100,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
     {
         _heldBytes -= record.ReservedBytes;
         _heldRecords--;
+        _stage.OnSettled?.Invoke(record, outcome);
         if (_emitting && traceOutcome is { } trace)
         {
             _outcomes.Enqueue(trace.Kind switch

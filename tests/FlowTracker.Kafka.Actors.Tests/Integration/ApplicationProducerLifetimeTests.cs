@@ -13,8 +13,9 @@ namespace FlowTracker.Kafka.Actors.Tests.Integration;
 /// Issue 12: the application's producer never crashes the process. The application may dispose it while the
 /// exporter uses it (a dependent producer's Produce trusts the native handle blindly: before the fix, a
 /// use-after-free, SIGSEGV in 5 runs of 6); the traces that needed it fail instead, and the exporter says why.
+/// They time how soon the dispose is seen and how soon the stop ends, so they run alone.
 /// </summary>
-[Collection(KafkaClusterCollection.Name)]
+[Collection(SoloKafkaClusterCollection.Name)]
 public sealed class ApplicationProducerLifetimeTests(KafkaClusterFixture fixture) : TestKit
 {
     private const int Runs = 6;

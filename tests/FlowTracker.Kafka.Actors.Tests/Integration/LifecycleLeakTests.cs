@@ -57,14 +57,33 @@ public sealed class LifecycleLeakTests(KafkaClusterFixture fixture, ITestOutputH
         Assert.False(Sys.Materializer().IsShutdown);
     }
 
-    /// <summary>Each cycle: start an exporter on a topic of its own, deliver a few traces, stop it.</summary>
-    private async Task CyclesAsync(int from, int to, LiveMeters meters)
+    [Fact]
+    public async Task FortyStartStopCyclesOnOneSpoolDirectory_EachStartsAtOnce_AndEndWhereTenDid()
+    {
+        using var meters = new LiveMeters(KafkaExporterMetrics.MeterName);
+        using var spool = new Spool.SpoolDirectory();
+
+        // Each start takes the directory the stop before released, or is refused: the spool's threads, files and lock go with it.
+        await CyclesAsync(0, WarmUp, meters, spool.Path);
+        var afterTen = await SettledAsync(meters, expected: null);
+        await CyclesAsync(WarmUp, 40, meters, spool.Path);
+        var afterForty = await SettledAsync(meters, expected: afterTen);
+
+        output.WriteLine($"with a spool, after {WarmUp} cycles: {afterTen}; after 40: {afterForty}");
+        Assert.Equal(afterTen.Exact, afterForty.Exact);
+        Assert.True(afterForty.Threads <= afterTen.Threads + ThreadTolerance, $"threads: {afterTen.Threads} after {WarmUp} cycles, {afterForty.Threads} after 40");
+        Assert.True(afterForty.FileDescriptors <= afterTen.FileDescriptors, $"file descriptors: {afterTen.FileDescriptors} after {WarmUp} cycles, {afterForty.FileDescriptors} after 40");
+    }
+
+    /// <summary>Each cycle: start an exporter on a topic of its own (and the spool, when given), deliver a few traces, stop it.</summary>
+    private async Task CyclesAsync(int from, int to, LiveMeters meters, string? spoolDirectory = null)
     {
         for (var cycle = from; cycle < to; cycle++)
         {
             var topic = await fixture.NewTopicAsync($"lifecycle-{cycle}", partitions: 1);
             var handles = Confluent.Kafka.Library.HandleCount;
-            var exporter = KafkaTraceExporter.Start(Sys, ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.FlushTimeout = TimeSpan.FromSeconds(1)), $"lifecycle-{cycle}");
+            var options = ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => (o.FlushTimeout, o.SpoolDirectory) = (TimeSpan.FromSeconds(1), spoolDirectory));
+            var exporter = KafkaTraceExporter.Start(Sys, options, $"lifecycle-{cycle}{(spoolDirectory is null ? string.Empty : "-spool")}");
             exporter.ExportCheckouts($"cycle-{cycle}", 5);
 
             // Delivered before the stop: each cycle goes through connecting, producing and acknowledging, on a busy machine too.

@@ -12,7 +12,7 @@ public sealed class StartupLogTests : TestKit
     private const string CustomSecret = "custom-do-not-log";
 
     [Fact]
-    public async Task StartupLine_HasTheEffectiveSettingsAndLibrdkafkaVersion_AndNoSecretAppearsInAnyLogLine()
+    public async Task StartupLine_HasTheEffectiveSettingsAndLibrdkafkaVersion_AndNoSecretAppearsInAnyLogLine_AndEveryLineHasTheExportersSource()
     {
         Sys.EventStream.Subscribe(TestActor, typeof(LogEvent));
         var options = ExporterOptions.For("127.0.0.1:1", "startup-log", o =>
@@ -32,10 +32,10 @@ public sealed class StartupLogTests : TestKit
         var producerConfig = Line(SettingsDescription.ProducerConfigTemplate);
         exporter.ExportCheckouts("never-delivered", 3);
         await exporter.StopAsync(TimeSpan.FromSeconds(10));
-        var everything = ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m is LogEvent e ? e.Message.ToString()! : string.Empty)
-            .Concat([started, settings, producerConfig]).ToList();
+        var events = ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m as LogEvent).OfType<LogEvent>().ToList();
+        var everything = events.Select(e => e.Message.ToString()!).Concat([started, settings, producerConfig]).ToList();
 
-        Assert.Equal($"FlowTracker Kafka exporter started: topic=startup-log producer=owned librdkafka={Confluent.Kafka.Library.VersionString}", started);
+        Assert.Equal($"FlowTracker Kafka exporter started: topic=startup-log bootstrap.servers={exporter.Settings.ProducerConfig!["bootstrap.servers"]} producer=owned librdkafka={Confluent.Kafka.Library.VersionString}", started);
         Assert.Contains("max-buffered-traces=100000 ", settings, StringComparison.Ordinal);
         Assert.Contains("flush-timeout=00:00:01 ", settings, StringComparison.Ordinal);
         Assert.Contains("restart.random-factor=0.2 ", settings, StringComparison.Ordinal);
@@ -45,6 +45,10 @@ public sealed class StartupLogTests : TestKit
         Assert.Contains($" ssl.key.password={SettingsDescription.Redacted}", producerConfig, StringComparison.Ordinal);
         Assert.All([started, settings, producerConfig], line => Assert.DoesNotContain('\n', line));
         Assert.Contains(everything, line => line.StartsWith("FlowTracker Kafka exporter stopped: exported=3 delivered=0 ", StringComparison.Ordinal));
+        // Akka's own string sources would read "<path> (akka://system)": the exporter's lines, from whatever thread, keep its path as is.
+        var exporterLines = events.Where(e => e.Message.ToString()!.StartsWith("FlowTracker Kafka exporter", StringComparison.Ordinal)).ToList();
+        Assert.Contains(exporterLines, e => e.Message.ToString()!.StartsWith("FlowTracker Kafka exporter stopped:", StringComparison.Ordinal));
+        Assert.All(exporterLines, e => Assert.Equal(exporter.Actor!.Path.ToString(), e.LogSource));
         Assert.All(everything, line =>
         {
             Assert.DoesNotContain(Password, line, StringComparison.Ordinal);

@@ -12,6 +12,7 @@ public static class TestProcessEntry
     {
         SpoolChild.Append => SpoolChild.AppendUntilKilled(args[1]),
         SpoolChild.Hold => SpoolChild.HoldUntilStdinCloses(args[1]),
+        SpoolChild.Export => SpoolChild.ExportUntilKilled(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)),
         _ => 2,
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Event;
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Spool;
 using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Actors.Tests.Support;
 using Error = Confluent.Kafka.Error;
@@ -28,6 +29,29 @@ public sealed class DeliveryLedgerTests : IDisposable
     }
 
     public void Dispose() => _metrics.Dispose();
+
+    [Fact]
+    public void RecordsUnconfirmedAtTheStop_TheSpooledLeftInSpool_TheOtherDropped_AndTheDeadlineLineSaysWhich()
+    {
+        var spooled = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(64, 128) };
+        var inMemory = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp());
+        var carriedOver = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(192, 128) };
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(_counters.TryAccept(10) && _counters.TryReserveBytes(100, 1_000));
+        }
+
+        _ledger.Settle(spooled, RecordOutcome.Abandoned);
+        _ledger.Settle(inMemory, RecordOutcome.Abandoned);
+        _ledger.Settle(carriedOver, RecordOutcome.Dropped(DropReason.BufferFull));
+        _ledger.AbandonedAtDeadline(2, TimeSpan.FromSeconds(1));
+
+        var stats = _counters.Snapshot();
+        Assert.Equal((1L, 1L, 1L), (stats.LeftInSpool, stats.DroppedByReason[DropReason.Shutdown], stats.DroppedByReason[DropReason.BufferFull]));
+        Assert.Equal(0, stats.Pending);
+        Assert.True(stats.IsConsistent, stats.ToString());
+        Assert.Contains("1 stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)", Assert.Single(_log.At(LogLevel.WarningLevel)), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void ProducerErrors_FirstAtOnce_ThenOneWarningPerIntervalSummingByCode_TheRestAtStop()

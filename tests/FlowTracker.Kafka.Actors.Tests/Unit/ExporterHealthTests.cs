@@ -39,6 +39,26 @@ public sealed class ExporterHealthTests
         Assert.Equal(stats.Exported, result.Data["exported"]);
     }
 
+    public static TheoryData<string, ExporterStats, HealthStatus> SpoolCases => new()
+    {
+        { "spool working, its memory full: what waits, waits on disk", Stats(pending: 100, pendingBytes: 10_000), HealthStatus.Healthy },
+        { "spool 79% full", Stats() with { SpoolBytes = 79L << 20 }, HealthStatus.Healthy },
+        { "spool 80% full", Stats() with { SpoolBytes = 80L << 20 }, HealthStatus.Degraded },
+        { "spool not working", Stats() with { SpoolDegraded = "a commit failed: ENOSPC" }, HealthStatus.Degraded },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpoolCases))]
+    public void Evaluate_WithTheSpoolOn_ItsRoomAndItsFailureCount_NotTheMemoryBuffer(string situation, ExporterStats stats, HealthStatus expected)
+    {
+        var settings = Settings with { Spool = new SpoolSettings("/spool", 100L << 20, TimeSpan.FromMilliseconds(100), 1L << 20) };
+
+        var result = ExporterHealth.Evaluate(stats, settings, stopped: false, Now);
+
+        Assert.True(expected == result.Status, $"{situation}: {result.Status} ({result.Description})");
+        Assert.Equal(stats.SpoolBytes, result.Data["spool-bytes"]);
+    }
+
     private static ExporterStats Stats(long pending = 0, long pendingBytes = 0) =>
         new(1_000, 1_000 - pending, new Dictionary<DropReason, long>(), new Dictionary<ErrorCode, long>(), pending, pendingBytes);
 }

@@ -56,7 +56,7 @@ public sealed class KafkaExporterHoconErrorTests
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(Hocon(line)));
 
         Assert.StartsWith($"Kafka exporter configuration key {path} is unknown. Known keys: topic, max-buffered-traces,", error.Message, StringComparison.Ordinal);
-        Assert.Contains("restart.max-restarts-within, producer-config.\"<librdkafka property>\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restart.max-restarts-within, spool.directory, spool.max-bytes, spool.commit-interval, spool.memory-bytes, producer-config.\"<librdkafka property>\"", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 

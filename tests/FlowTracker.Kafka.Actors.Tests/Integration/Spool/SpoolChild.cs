@@ -10,7 +10,11 @@ internal static class SpoolChild
 {
     public const string Append = "spool-append";
     public const string Hold = "spool-hold";
+    public const string Export = "spool-export";
     public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The exporter's spool.commit-interval in the crash test: its default.</summary>
+    public static readonly TimeSpan ExporterCommitInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Starts this test assembly as a program with <paramref name="args"/>; its standard input and output are the test's.</summary>
     public static Process Start(params string[] args)
@@ -52,6 +56,37 @@ internal static class SpoolChild
                 Console.Out.WriteLine($"committed {committed}");
                 Console.Out.Flush();
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs an exporter with its spool on and exports numbered traces (<c>crash-N</c>) for ever, at
+    /// <paramref name="perSecond"/>; every few milliseconds says how many it accepted (written ahead) and how many of
+    /// those a commit made durable: "accepted A committed C".
+    /// </summary>
+    public static int ExportUntilKilled(string bootstrapServers, string topic, string directory, int perSecond)
+    {
+        using var system = Akka.Actor.ActorSystem.Create("spool-child", "akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
+        var exporter = KafkaTraceExporter.Start(system, new KafkaExporterOptions
+        {
+            Topic = topic,
+            ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = bootstrapServers },
+            SpoolDirectory = directory,
+            SpoolCommitInterval = ExporterCommitInterval,
+        });
+        Console.Out.WriteLine("started");
+        Console.Out.Flush();
+        var clock = Stopwatch.StartNew();
+        for (long sent = 0; ; Thread.Sleep(2))
+        {
+            for (var due = (long)(clock.Elapsed.TotalSeconds * perSecond); sent < due; sent++)
+            {
+                exporter.Export(Traces.Checkout($"crash-{sent}"));
+            }
+
+            var stats = exporter.Stats;
+            Console.Out.WriteLine($"accepted {stats.Spooled} committed {exporter.Counters.Spool!().Committed}");
+            Console.Out.Flush();
         }
     }
 

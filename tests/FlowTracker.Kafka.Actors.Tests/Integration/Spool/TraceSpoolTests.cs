@@ -83,6 +83,45 @@ public sealed class TraceSpoolTests : IDisposable
     }
 
     [Fact]
+    public void ReopenedWithAnotherMaxBytes_KeepsTheGeometryItWasCreatedWith_AndReadsWhatItHeld()
+    {
+        using (var spool = Open())
+        {
+            // Over a megabyte: past the first of this geometry's 1 MiB segments.
+            for (var i = 0; i < 1000; i++)
+            {
+                Assert.True(spool.Append(Key(i), Value(i, 1300)).IsSpooled);
+            }
+        }
+
+        using var reopened = TraceSpool.Open(_directory.Path, MaxBytes * 128, Interval, _warnings.Enqueue);
+
+        Assert.Equal(Enumerable.Range(0, 1000), reopened.ReadBacklog().Select(r => Number(r.Key)));
+        Assert.Equal(0, reopened.Stats().Corrupt);
+    }
+
+    [Fact]
+    public void EverythingRemoved_Reopened_NothingComesBack_NothingCorrupt_NothingSetAside()
+    {
+        using (var spool = Open())
+        {
+            // Fewer bytes than one page: the log begins, after the removals, inside its first page.
+            foreach (var id in Enumerable.Range(0, 200).Select(i => spool.Append(Key(i), Value(i, 1000)).Id).ToList())
+            {
+                spool.Remove(id);
+            }
+        }
+
+        using var reopened = Open();
+
+        Assert.Equal(0, reopened.BacklogBytes);
+        Assert.Empty(reopened.ReadBacklog());
+        Assert.Equal(0, reopened.Stats().Corrupt);
+        Assert.Empty(_warnings);
+        Assert.Empty(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*"));
+    }
+
+    [Fact]
     public void MaxBytes_Reached_RefusesNewestAndCounts_UntilRemovalsFreeRoom()
     {
         using var spool = TraceSpool.Open(_directory.Path, SpoolGeometry.MinMaxBytes, Interval);
