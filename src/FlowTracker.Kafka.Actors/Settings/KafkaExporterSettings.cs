@@ -33,7 +33,7 @@ internal sealed record KafkaExporterSettings(
     public TimeSpan ReportTimeout =>
         Number("message.timeout.ms", "delivery.timeout.ms", 300_000) is var message && message == 0
             ? TimeSpan.MaxValue
-            : TimeSpan.FromNumber(message + Number("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
+            : TimeSpan.FromMilliseconds(message + Number("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
 
     /// <summary>
     /// What librdkafka's queue of an owned producer may hold, <c>queue.buffering.max.kbytes</c> (librdkafka's default
