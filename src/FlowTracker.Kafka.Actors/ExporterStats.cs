@@ -13,7 +13,7 @@ namespace FlowTracker.Kafka.Actors;
 /// <param name="DroppedByReason">Traces dropped before sending, by reason.</param>
 /// <param name="FailedByError">Traces Kafka did not take, by the Kafka error code of their delivery report.</param>
 /// <param name="Pending">Traces buffered, in flight or waiting in the spool, with no outcome yet.</param>
-/// <param name="PendingBytes">Encoded bytes of the pending traces held in memory (with the spool on, not those waiting on disk only).</param>
+/// <param name="PendingBytes">What the pending traces held in memory hold: their records' encoded bytes plus 800 B of bookkeeping each (with the spool on, not those waiting on disk only).</param>
 public sealed record ExporterStats(
     long Exported,
     long Delivered,

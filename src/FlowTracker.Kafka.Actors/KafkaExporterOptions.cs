@@ -37,7 +37,10 @@ public sealed class KafkaExporterOptions
     /// <summary>Traces buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 100,000.</summary>
     public int? MaxBufferedTraces { get; set; }
 
-    /// <summary>Encoded bytes buffered or in flight at most; more are dropped (<c>BufferFull</c>). Default: 64 MiB.</summary>
+    /// <summary>
+    /// Bytes buffered or in flight at most, each record counted as its encoded key, value and headers plus 800 B of
+    /// bookkeeping (what holding it costs the exporter and librdkafka); more are dropped (<c>BufferFull</c>). Default: 64 MiB.
+    /// </summary>
     public long? MaxBufferedBytes { get; set; }
 
     /// <summary>

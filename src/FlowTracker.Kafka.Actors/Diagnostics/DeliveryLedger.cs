@@ -32,6 +32,8 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     /// </summary>
     public RecordOutcome? Settle(OutgoingRecord record, RecordOutcome outcome)
     {
+        // Its final outcome: nothing reads its value any more (the stage reads only its key after this).
+        record.Release();
         if (!record.SettlesTrace(outcome, out var trace, out var bytes))
         {
             return null;

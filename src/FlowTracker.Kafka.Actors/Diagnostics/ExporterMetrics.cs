@@ -62,7 +62,7 @@ internal sealed class ExporterMetrics : IDisposable
         Count(meter, TruncatedSpans, "{span}", "Spans whose longest tag values were cut to fit a record (OversizedTraces = Truncate).", s => s.TruncatedSpans);
         Count(meter, ProducerRestarts, "{restart}", "Producers rebuilt after a fatal error.", s => s.ProducerRestarts);
         Gauge(meter, BufferTraces, "{trace}", "Traces buffered or in flight.", s => s.Pending);
-        Gauge(meter, BufferBytes, "By", "Encoded bytes buffered or in flight.", s => s.PendingBytes);
+        Gauge(meter, BufferBytes, "By", "Bytes buffered or in flight: encoded records plus 800 B of bookkeeping each.", s => s.PendingBytes);
         meter.CreateObservableUpDownCounter(RecordsInFlight, () => Measure(counters.InFlight), "{record}", "Records handed to librdkafka, not yet reported on.");
         meter.CreateObservableCounter(
             SkippedMeasurements,

@@ -76,9 +76,11 @@ internal sealed class ExporterSpool : IDisposable
     /// </summary>
     public void Accept(OutgoingRecord record, ExporterLifetime lifetime)
     {
-        var append = _spool.Append(record.Key, record.Value);
+        var append = _spool.Append(record.Key, record.Value.Span);
         if (append.Status == SpoolAppendStatus.Full)
         {
+            // Its value's room in the encoder's slab is free again (every in-memory copy dropped below does the same).
+            record.Release();
             _counters.Dropped(DropReason.SpoolFull);
             return;
         }
@@ -88,6 +90,7 @@ internal sealed class ExporterSpool : IDisposable
             // As without a spool (its buffer's budget too): memory or nothing.
             if (!_counters.TryReserveBytes(record.ReservedBytes, _maxBufferedBytes))
             {
+                record.Release();
                 _counters.Dropped(DropReason.BufferFull);
                 return;
             }
@@ -96,6 +99,7 @@ internal sealed class ExporterSpool : IDisposable
             return;
         }
 
+        // The copy takes over the record's hold on its slab: the original is not used after this.
         var spooled = record with { SpoolId = append.Id };
         lock (_gate)
         {
@@ -121,6 +125,8 @@ internal sealed class ExporterSpool : IDisposable
             _counters.DiskOnly();
         }
 
+        // On disk only: the feeder reads it back later into a record of its own.
+        spooled.Release();
         _wake.Set();
     }
 

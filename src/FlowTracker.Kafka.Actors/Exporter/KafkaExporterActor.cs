@@ -136,6 +136,12 @@ internal sealed class KafkaExporterActor : ReceiveActor
         var bytes = record?.ReservedBytes ?? parts![0].Parts!.Bytes;
         if (!_counters.TryReserveBytes(bytes, _settings.MaxBufferedBytes))
         {
+            record?.Release();
+            foreach (var part in parts ?? [])
+            {
+                part.Release();
+            }
+
             _counters.Dropped(DropReason.BufferFull);
             return;
         }

@@ -171,5 +171,5 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
     }
 
     private static OutgoingRecord ToOutgoing(SpoolRecord record) =>
-        new(record.Key, record.Value, record.Key.Length + record.Value.Length + RecordHeaders.Size, Stopwatch.GetTimestamp()) { SpoolId = record.Id };
+        new(record.Key, record.Value, record.Key.Length + record.Value.Length + RecordHeaders.Size + OutgoingRecord.BookkeepingBytes, Stopwatch.GetTimestamp()) { SpoolId = record.Id };
 }

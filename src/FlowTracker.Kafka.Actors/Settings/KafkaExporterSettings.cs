@@ -31,11 +31,18 @@ internal sealed record KafkaExporterSettings(
     /// for the brokers for ever). An application's producer's settings are not known: librdkafka's defaults.
     /// </summary>
     public TimeSpan ReportTimeout =>
-        Milliseconds("message.timeout.ms", "delivery.timeout.ms", 300_000) is var message && message == 0
+        Number("message.timeout.ms", "delivery.timeout.ms", 300_000) is var message && message == 0
             ? TimeSpan.MaxValue
-            : TimeSpan.FromMilliseconds(message + Milliseconds("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
+            : TimeSpan.FromMilliseconds(message + Number("request.timeout.ms", "request.timeout.ms", 30_000) + 5_000);
 
-    private long Milliseconds(string key, string alias, long librdkafkaDefault) =>
+    /// <summary>
+    /// What librdkafka's queue of an owned producer may hold, <c>queue.buffering.max.kbytes</c> (librdkafka's default
+    /// 1 GiB when unset); an application's producer's settings are not known: unbounded.
+    /// </summary>
+    public long LibrdkafkaQueueBytes =>
+        OwnsProducer ? Number("queue.buffering.max.kbytes", "queue.buffering.max.kbytes", 1_048_576) * 1024 : long.MaxValue;
+
+    private long Number(string key, string alias, long librdkafkaDefault) =>
         ProducerConfig is { } config
         && (config.GetValueOrDefault(key) ?? config.GetValueOrDefault(alias)) is { } text
         && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)

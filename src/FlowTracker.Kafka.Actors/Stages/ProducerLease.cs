@@ -29,6 +29,7 @@ internal sealed class ProducerLease : IRecordProducer
     private readonly bool _closedAtStart;
     private readonly int _generation;
     private readonly ProducerEventQueue? _events;
+    private readonly ExactValues _values = new();
     private SafeHandle? _held;
 
     private ProducerLease(
@@ -96,7 +97,7 @@ internal sealed class ProducerLease : IRecordProducer
         IReadOnlyDictionary<string, string> config, ILoggingAdapter log, Action<IClient>? created = null, LibrdkafkaStatistics? statistics = null) =>
         (generation, events) =>
         {
-            var builder = new ProducerBuilder<byte[], byte[]>(config)
+            var builder = new ProducerBuilder<byte[], byte[]>(WithLeanReports(config))
                 .SetErrorHandler((_, error) => events.Enqueue(ProducerEvent.Raised(generation, error)))
                 .SetLogHandler((_, message) => LibrdkafkaLog.Write(log, message));
             if (statistics is not null)
@@ -108,6 +109,23 @@ internal sealed class ProducerLease : IRecordProducer
             created?.Invoke(producer);
             return new ProducerLease(producer, owned: true, generation, events);
         };
+
+    /// <summary>
+    /// The stage reads only a report's error, partition and offset: unless the configuration asks otherwise,
+    /// Confluent neither reads each delivered record's headers, timestamp and status back from librdkafka on its
+    /// polling thread nor keeps each record's key and value alive until its report (it does both by default).
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> WithLeanReports(IReadOnlyDictionary<string, string> config)
+    {
+        if (config.ContainsKey(DeliveryReportFields))
+        {
+            return config;
+        }
+
+        return new Dictionary<string, string>(config) { [DeliveryReportFields] = "none" };
+    }
+
+    private const string DeliveryReportFields = "dotnet.producer.delivery.report.fields";
 
     /// <summary>Leases over the application's producer; its error events reach the application's own handler, not the stage.</summary>
     public static RecordProducerFactory Borrowed(IClient application) =>
@@ -123,7 +141,7 @@ internal sealed class ProducerLease : IRecordProducer
         var message = new Message<byte[], byte[]>
         {
             Key = record.Key,
-            Value = record.Value,
+            Value = _values.For(record.Value),
             Headers = RecordHeaders.For(record),
         };
         var events = _events!;

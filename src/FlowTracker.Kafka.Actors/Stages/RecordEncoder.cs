@@ -15,6 +15,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
+    private readonly RecordArena _arena = new();
     private int[] _spanEnds = new int[64];
 
     /// <summary>
@@ -94,7 +95,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
         var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         if (size <= maxMessageBytes)
         {
-            record = new OutgoingRecord(key, _buffer.WrittenSpan.ToArray(), size, acceptedAt);
+            record = Whole(key, size, acceptedAt);
             return true;
         }
 
@@ -120,12 +121,19 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
         if (runs.Count == 1)
         {
             // Truncation made the trace fit one record: sent whole, without part headers, and not counted as split.
-            record = new OutgoingRecord(key, _buffer.WrittenSpan.ToArray(), key.Length + length + RecordHeaders.Size, acceptedAt);
+            record = Whole(key, key.Length + length + RecordHeaders.Size, acceptedAt);
             return true;
         }
 
         parts = Cut(runs, key, spansStart, overhead, acceptedAt);
         return true;
+    }
+
+    /// <summary>The whole encoding as one record, its value copied out of the reused buffer into the arena.</summary>
+    private OutgoingRecord Whole(byte[] key, long size, long acceptedAt)
+    {
+        var value = _arena.Copy(_buffer.WrittenSpan, out var slab);
+        return new OutgoingRecord(key, value, size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
     }
 
     private int EncodeWhole(Trace snapshot, out int spansStart)
@@ -179,7 +187,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             var (first, count) = runs[i];
             var from = SpanStart(first, spansStart);
             var to = _spanEnds[first + count - 1];
-            sizes[i] = overhead + (to - from);
+            sizes[i] = overhead + (to - from) + OutgoingRecord.BookkeepingBytes;
             total += sizes[i];
         }
 
@@ -189,11 +197,11 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             var (first, count) = runs[i];
             var from = SpanStart(first, spansStart);
             var to = _spanEnds[first + count - 1];
-            var value = new byte[spansStart + (to - from) + 2];
-            written[..spansStart].CopyTo(value);
-            written[from..to].CopyTo(value.AsSpan(spansStart));
-            "]}"u8.CopyTo(value.AsSpan(spansStart + (to - from)));
-            parts[i] = new OutgoingRecord(key, value, sizes[i], acceptedAt) { Parts = trace, PartIndex = i };
+            var value = _arena.Take(spansStart + (to - from) + 2, out var destination, out var slab);
+            written[..spansStart].CopyTo(destination);
+            written[from..to].CopyTo(destination[spansStart..]);
+            "]}"u8.CopyTo(destination[(spansStart + (to - from))..]);
+            parts[i] = new OutgoingRecord(key, value, sizes[i], acceptedAt) { Parts = trace, PartIndex = i, Slab = slab };
         }
 
         return parts;

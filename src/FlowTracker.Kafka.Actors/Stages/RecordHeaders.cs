@@ -23,15 +23,24 @@ internal static class RecordHeaders
     /// <summary>What the part headers add at most (their values as up to 10 digits each).</summary>
     public static readonly int PartsSize = Encoding.UTF8.GetByteCount(PartName) + Encoding.UTF8.GetByteCount(PartsName) + 20;
 
+    /// <summary>
+    /// A whole trace's headers, one instance for every record: Confluent only reads them while Produce copies them
+    /// into librdkafka, so a record need not allocate its own. Never modified after this.
+    /// </summary>
+    private static readonly Headers Whole = new() { { ContentTypeName, ContentTypeValue } };
+
     public static Headers For(OutgoingRecord record)
     {
-        var headers = new Headers { { ContentTypeName, ContentTypeValue } };
-        if (record.Parts is { } parts)
+        if (record.Parts is not { } parts)
         {
-            headers.Add(PartName, Encoding.UTF8.GetBytes((record.PartIndex + 1).ToString(CultureInfo.InvariantCulture)));
-            headers.Add(PartsName, Encoding.UTF8.GetBytes(parts.Count.ToString(CultureInfo.InvariantCulture)));
+            return Whole;
         }
 
-        return headers;
+        return new Headers
+        {
+            { ContentTypeName, ContentTypeValue },
+            { PartName, Encoding.UTF8.GetBytes((record.PartIndex + 1).ToString(CultureInfo.InvariantCulture)) },
+            { PartsName, Encoding.UTF8.GetBytes(parts.Count.ToString(CultureInfo.InvariantCulture)) },
+        };
     }
 }

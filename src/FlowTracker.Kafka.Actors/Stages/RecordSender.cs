@@ -20,7 +20,7 @@ namespace FlowTracker.Kafka.Actors.Stages;
 internal sealed class RecordSender
 {
     private readonly LinkedList<OutgoingRecord> _backlog = new();
-    private readonly Dictionary<long, InFlight> _inFlight = [];
+    private readonly InFlightRecords _inFlight;
     private readonly List<Held> _held = [];
     private readonly RecordProducerFactory _factory;
     private readonly ProducerEventQueue _events;
@@ -48,6 +48,7 @@ internal sealed class RecordSender
         _backoff = backoff;
         _decider = decider;
         _options = options;
+        _inFlight = new InFlightRecords(options.MaxInFlightBytes);
     }
 
     private enum SenderState
@@ -248,7 +249,7 @@ internal sealed class RecordSender
     /// <summary>Sends the backlog in order while the producer takes it.</summary>
     private void Drain()
     {
-        while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next)
+        while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next && _inFlight.HasRoomFor(next.Value))
         {
             if (_producer!.Unusable is { } why)
             {
@@ -276,7 +277,7 @@ internal sealed class RecordSender
     private bool TrySend(OutgoingRecord record)
     {
         var send = ++_sends;
-        _inFlight[send] = new InFlight(record, _generation, _options.Time.GetTimestamp());
+        _inFlight.Add(send, new InFlight(record, _generation, _options.Time.GetTimestamp()));
         try
         {
             _producer!.Produce(_options.Topic, record, send);
@@ -286,7 +287,7 @@ internal sealed class RecordSender
         catch (Exception thrown)
 #pragma warning restore CA1031
         {
-            _inFlight.Remove(send);
+            _inFlight.Remove(send, out _);
             if (thrown is KafkaException { Error.Code: ErrorCode.Local_QueueFull })
             {
                 // Backpressure, not failure: librdkafka's queue drains as deliveries complete.
@@ -429,7 +430,7 @@ internal sealed class RecordSender
         _backlog.Clear();
         if (code == ErrorCode.Local_Destroy)
         {
-            records.AddRange(_inFlight.Values.Select(f => f.Record));
+            records.AddRange(_inFlight.Records);
             _inFlight.Clear();
         }
 
@@ -521,9 +522,6 @@ internal sealed class RecordSender
         _producer = null;
         producer?.Dispose();
     }
-
-    /// <summary>A record handed to producer <see cref="Generation"/> at <see cref="SentAt"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    private readonly record struct InFlight(OutgoingRecord Record, int Generation, long SentAt);
 
     /// <summary>A record whose producer died before confirming it; <see cref="MayBeWritten"/>: it may already be on the topic.</summary>
     private readonly record struct Held(long Send, OutgoingRecord Record, bool MayBeWritten);

@@ -10,9 +10,10 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// <param name="Restart">The restart settings, for the messages that name them.</param>
 /// <param name="OwnsProducer">Whether a dead producer may be rebuilt.</param>
 /// <param name="Time">The clock of report ages.</param>
+/// <param name="MaxInFlightBytes">What librdkafka's queue may cost, its bookkeeping included (<see cref="InFlightRecords"/>).</param>
 internal sealed record SenderOptions(
-    string Topic, int MaxBacklog, TimeSpan FlushTimeout, TimeSpan ReportTimeout, RestartBackoffSettings Restart, bool OwnsProducer, TimeProvider Time)
+    string Topic, int MaxBacklog, TimeSpan FlushTimeout, TimeSpan ReportTimeout, RestartBackoffSettings Restart, bool OwnsProducer, TimeProvider Time, long MaxInFlightBytes = long.MaxValue)
 {
     public static SenderOptions From(KafkaExporterSettings settings, TimeProvider time) =>
-        new(settings.Topic, settings.MaxBufferedTraces, settings.FlushTimeout, settings.ReportTimeout, settings.Restart, settings.OwnsProducer, time);
+        new(settings.Topic, settings.MaxBufferedTraces, settings.FlushTimeout, settings.ReportTimeout, settings.Restart, settings.OwnsProducer, time, settings.LibrdkafkaQueueBytes);
 }

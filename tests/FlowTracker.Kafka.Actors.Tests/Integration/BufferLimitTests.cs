@@ -1,4 +1,5 @@
 using Akka.TestKit.Xunit2;
+using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Testing;
 using FlowTracker.Kafka.Testing.Tests;
 
@@ -37,7 +38,7 @@ public sealed class BufferLimitTests : TestKit
     {
         await using var cluster = EmbeddedKafkaCluster.Start(brokers: 1);
         cluster.CreateTopic("buffer-bytes");
-        var recordSize = TraceJson.SerializeToUtf8Bytes(Traces.Checkout("t-00")).Length + 4 + 28;
+        var recordSize = TraceJson.SerializeToUtf8Bytes(Traces.Checkout("t-00")).Length + 4 + 28 + OutgoingRecord.BookkeepingBytes;
         var exporter = KafkaTraceExporter.Start(Sys, Options(cluster, "buffer-bytes", o => o.MaxBufferedBytes = (3 * recordSize) + (recordSize / 2)));
         await AwaitAssertAsync(() => Assert.NotNull(exporter.Actor), Patience);
         cluster.SetAllBrokersDown();

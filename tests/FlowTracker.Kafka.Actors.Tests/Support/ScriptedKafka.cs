@@ -25,7 +25,12 @@ internal sealed class ScriptedKafka : ISenderHost
     private int _nextRecord;
 
     public ScriptedKafka(
-        RestartBackoffSettings restart, IEnumerable<string>? poisonedKeys = null, int producerCapacity = 8, bool owned = true, Akka.Streams.Supervision.Decider? decider = null)
+        RestartBackoffSettings restart,
+        IEnumerable<string>? poisonedKeys = null,
+        int producerCapacity = 8,
+        bool owned = true,
+        Akka.Streams.Supervision.Decider? decider = null,
+        long maxInFlightBytes = long.MaxValue)
     {
         _poisoned = [.. poisonedKeys ?? []];
         _owned = owned;
@@ -33,7 +38,7 @@ internal sealed class ScriptedKafka : ISenderHost
         Counters = new ExporterCounters();
         Metrics = new ExporterMetrics(Counters, Topic);
         var ledger = new DeliveryLedger(Counters, Metrics, NoLogger.Instance, Topic, Time);
-        var options = new SenderOptions(Topic, MaxBacklog: 1_000_000, FlushTimeout: TimeSpan.FromSeconds(10), ReportTimeout: TimeSpan.FromMinutes(6), restart, owned, Time);
+        var options = new SenderOptions(Topic, MaxBacklog: 1_000_000, FlushTimeout: TimeSpan.FromSeconds(10), ReportTimeout: TimeSpan.FromMinutes(6), restart, owned, Time, maxInFlightBytes);
         Sender = new RecordSender(CreateProducer, new ProducerEventQueue(() => Woken = true), this, ledger, new RestartBackoff(restart, Time, () => 0), decider ?? ProducerDecider.Default, options);
     }
 
@@ -91,7 +96,7 @@ internal sealed class ScriptedKafka : ISenderHost
         }
 
         var key = $"r{_nextRecord++}";
-        var record = new OutgoingRecord(System.Text.Encoding.UTF8.GetBytes(key), [1, 2, 3], 10, 0);
+        var record = new OutgoingRecord(System.Text.Encoding.UTF8.GetBytes(key), new byte[] { 1, 2, 3 }, 10, 0);
         Assert.True(Counters.TryAccept(long.MaxValue));
         Assert.True(Counters.TryReserveBytes(record.ReservedBytes, long.MaxValue));
         Offered[key] = record;

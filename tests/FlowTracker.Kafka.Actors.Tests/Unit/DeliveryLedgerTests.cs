@@ -33,9 +33,9 @@ public sealed class DeliveryLedgerTests : IDisposable
     [Fact]
     public void RecordsUnconfirmedAtTheStop_TheSpooledLeftInSpool_TheOtherDropped_AndTheDeadlineLineSaysWhich()
     {
-        var spooled = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(64, 128) };
-        var inMemory = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp());
-        var carriedOver = new OutgoingRecord([], [], 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(192, 128) };
+        var spooled = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(64, 128) };
+        var inMemory = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp());
+        var carriedOver = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(192, 128) };
         for (var i = 0; i < 3; i++)
         {
             Assert.True(_counters.TryAccept(10) && _counters.TryReserveBytes(100, 1_000));
@@ -136,5 +136,5 @@ public sealed class DeliveryLedgerTests : IDisposable
         Assert.Contains("1 producer error event(s)", lines[1], StringComparison.Ordinal);
     }
 
-    private static OutgoingRecord Record() => new([1], [2], 2, Stopwatch.GetTimestamp());
+    private static OutgoingRecord Record() => new([1], new byte[] { 2 }, 2, Stopwatch.GetTimestamp());
 }

@@ -102,7 +102,7 @@ public sealed class RecordSenderTests : IDisposable
         Offer(kafka, 2);
         kafka.Fatal();
         kafka.RunToCompletion(new Random(1));
-        kafka.Sender.Offer(new OutgoingRecord([1], [1], 0, 0));
+        kafka.Sender.Offer(new OutgoingRecord([1], new byte[] { 1 }, 0, 0));
 
         Assert.All(kafka.Outcomes.Values, o => Assert.Equal(RecordOutcome.Failure(ErrorCode.Local_Fatal), o.Single()));
         Assert.Single(kafka.Producers);
@@ -172,6 +172,28 @@ public sealed class RecordSenderTests : IDisposable
 
         kafka.RunToCompletion(new Random(1));
 
+        AssertAll(kafka, RecordOutcomeKind.Delivered);
+    }
+
+    [Fact]
+    public void LibrdkafkasQueueAtItsBytes_BookkeepingIncluded_RecordsWaitInTheBacklogUntilReportsMakeRoom()
+    {
+        // Room for two records of "rN" + 3 bytes, each with librdkafka's bookkeeping; librdkafka itself would take 8.
+        var cost = 2 + 3 + RecordHeaders.Size + InFlightRecords.LibrdkafkaBookkeepingBytes;
+        _kafka = new ScriptedKafka(Restart, producerCapacity: 8, maxInFlightBytes: (2 * cost) + (cost / 2));
+        var kafka = _kafka;
+        kafka.Start();
+        Offer(kafka, 5);
+        Assert.Equal(2, kafka.Live!.Queued.Count);
+        Assert.False(kafka.QueueFullRetryDue);
+
+        kafka.Transmit(0);
+        kafka.Acknowledge(0);
+        DeliverInOrder(kafka, lastFirst: false);
+        Assert.Equal(2, kafka.Live!.Queued.Count);
+        Assert.Single(kafka.Outcomes);
+
+        kafka.RunToCompletion(new Random(1));
         AssertAll(kafka, RecordOutcomeKind.Delivered);
     }
 
