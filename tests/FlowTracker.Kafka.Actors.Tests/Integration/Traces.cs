@@ -30,4 +30,14 @@ internal static class Traces
             exporter.Export(Checkout($"{prefix}-{i}"));
         }
     }
+
+    /// <summary>
+    /// Every record's value is the exact JSON of the checkout trace its key names: values share native slabs (and
+    /// the spool's pages) until their record settles, and bytes reused too early would sit under a right key.
+    /// </summary>
+    public static void AssertValuesAreTheirCheckouts(IEnumerable<FlowTracker.Kafka.Testing.KafkaRecord> records)
+    {
+        var wrong = records.Where(r => !TraceJson.SerializeToUtf8Bytes(Checkout(r.KeyText!)).AsSpan().SequenceEqual(r.Value)).Select(r => r.KeyText).ToList();
+        Xunit.Assert.True(wrong.Count == 0, $"{wrong.Count} records whose value is not their trace's JSON (first 20): {string.Join(", ", wrong.Take(20))}");
+    }
 }

@@ -26,6 +26,7 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         Assert.Equal(0, stats.NotSpooled + stats.LeftInSpool + stats.Recovered);
         Assert.True(stats.IsConsistent, stats.ToString());
         Assert.Equal(2_000, records.Select(r => r.KeyText).Distinct().Count());
+        Traces.AssertValuesAreTheirCheckouts(records);
 
         // The directory is free at once, and what was confirmed is not sent again.
         var next = KafkaTraceExporter.Start(Sys, Options(topic), "second");

@@ -69,6 +69,7 @@ public sealed class SpoolCrashTests(ITestOutputHelper output) : SpoolTestKit
         output.WriteLine(stats.ToString());
         var missing = Enumerable.Range(0, (int)Math.Max(byTime, byCommit)).Where(i => !delivered.Contains($"crash-{i}")).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} missing, from crash-{missing.FirstOrDefault()} to crash-{missing.LastOrDefault()}; {delivered.Count} delivered; {stats}");
+        Traces.AssertValuesAreTheirCheckouts(records);
         Assert.Equal(stats.Recovered, stats.Delivered);
         Assert.Equal(0, stats.SpoolCorrupt);
         Assert.True(stats.IsConsistent, stats.ToString());

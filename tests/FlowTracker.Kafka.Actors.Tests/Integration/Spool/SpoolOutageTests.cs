@@ -65,6 +65,7 @@ public sealed class SpoolOutageTests : SpoolTestKit
         Assert.Equal(count, stats.Delivered);
         Assert.True(stats.IsConsistent, stats.ToString());
         Assert.Equal(count, records.Select(r => r.KeyText).Distinct().Count());
+        Traces.AssertValuesAreTheirCheckouts(records);
     }
 
     [FaultInjectionFact]
