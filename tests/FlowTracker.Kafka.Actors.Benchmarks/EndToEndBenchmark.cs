@@ -61,7 +61,7 @@ internal static class EndToEndBenchmark
         var exporterMedian = exporterAllocations.Order().ElementAt(exporterAllocations.Count / 2);
         var rawMedian = rawAllocations.Order().ElementAt(rawAllocations.Count / 2);
         report.Add(section, "raw loop, bytes allocated a delivered trace (all threads)", $"{rawMedian:N0} B (record value {average:N0} B)");
-        report.Add(section, "exporter, bytes allocated a delivered trace (all threads)", $"{exporterMedian:N0} B (raw + {exporterMedian - rawMedian:N0} B)", spool ? string.Empty : "≤ raw + 512 B");
+        report.Add(section, "exporter, bytes allocated a delivered trace (all threads)", $"{exporterMedian:N0} B (raw {(exporterMedian >= rawMedian ? "+" : "−")} {Math.Abs(exporterMedian - rawMedian):N0} B)", spool ? string.Empty : "≤ raw + 512 B");
     }
 
     private static async Task<(TimeSpan Elapsed, double BytesPerTrace)> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
