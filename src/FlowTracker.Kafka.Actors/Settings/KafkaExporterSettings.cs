@@ -22,6 +22,9 @@ internal sealed record KafkaExporterSettings(
 {
     public const string StatisticsIntervalProperty = "statistics.interval.ms";
 
+    /// <summary>The longest duration a timer takes: int.MaxValue milliseconds.</summary>
+    internal static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public bool OwnsProducer => Producer is null;
 
     /// <summary>
@@ -103,7 +106,7 @@ internal sealed record KafkaExporterSettings(
             Require(maxMessageBytes >= 1, nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
             var oversized = options.OversizedTraces ?? ExporterDefaults.Oversized;
             Require(Enum.IsDefined(oversized), nameof(options.OversizedTraces), oversized, "must be Split, Truncate or Drop");
-            Require(flushTimeout > TimeSpan.Zero, nameof(options.FlushTimeout), flushTimeout, "must be positive");
+            RequireTimer(flushTimeout, nameof(options.FlushTimeout));
             Require(!string.IsNullOrWhiteSpace(shutdownPhase), nameof(options.ShutdownPhase), shutdownPhase, "a CoordinatedShutdown phase is required, for example 'service-stop'");
             return new KafkaExporterSettings(
                 options.Topic, config, options.Producer, maxBufferedTraces, maxBufferedBytes, maxMessageBytes, oversized,
@@ -209,8 +212,9 @@ internal sealed record KafkaExporterSettings(
             var randomFactor = options.RestartRandomFactor ?? ExporterDefaults.RestartRandomFactor;
             var maxRestarts = options.MaxRestarts ?? ExporterDefaults.MaxRestarts;
             var within = options.MaxRestartsWithin ?? ExporterDefaults.MaxRestartsWithin;
-            Require(min > TimeSpan.Zero, nameof(options.RestartMinBackoff), min, "must be positive");
+            RequireTimer(min, nameof(options.RestartMinBackoff));
             Require(max >= min, nameof(options.RestartMaxBackoff), max, $"must be at least {keyName(nameof(options.RestartMinBackoff))} ({min})");
+            RequireTimer(max, nameof(options.RestartMaxBackoff));
             Require(double.IsFinite(randomFactor) && randomFactor >= 0, nameof(options.RestartRandomFactor), randomFactor, "must be zero or more");
             Require(maxRestarts >= 0, nameof(options.MaxRestarts), maxRestarts, "must be zero or more");
             Require(within > TimeSpan.Zero, nameof(options.MaxRestartsWithin), within, "must be positive");
@@ -225,7 +229,7 @@ internal sealed record KafkaExporterSettings(
             var commitInterval = options.SpoolCommitInterval ?? ExporterDefaults.SpoolCommitInterval;
             var memoryBytes = options.SpoolMemoryBytes ?? ExporterDefaults.SpoolMemoryBytes;
             Require(maxBytes >= SpoolGeometry.MinMaxBytes, nameof(options.SpoolMaxBytes), maxBytes, $"must be at least 1 MiB ({SpoolGeometry.MinMaxBytes} bytes)");
-            Require(commitInterval > TimeSpan.Zero, nameof(options.SpoolCommitInterval), commitInterval, "must be positive");
+            RequireTimer(commitInterval, nameof(options.SpoolCommitInterval));
             Require(memoryBytes >= 1, nameof(options.SpoolMemoryBytes), memoryBytes, "must be at least 1");
             if (string.IsNullOrEmpty(directory))
             {
@@ -257,6 +261,13 @@ internal sealed record KafkaExporterSettings(
                 ? value
                 : throw Invalid("ProducerConfig[message.max.bytes]", text, "must be a whole number of bytes");
         }
+
+        /// <summary>
+        /// A duration that arms a timer: positive, and at most what .NET's and Akka's timers take (int.MaxValue
+        /// milliseconds, about 24.8 days): beyond it the timer throws on a thread of its own, and the process dies.
+        /// </summary>
+        private void RequireTimer(TimeSpan value, string key) =>
+            Require(value > TimeSpan.Zero && value <= MaxTimer, key, value, $"must be positive and at most {MaxTimer} (what a timer takes)");
 
         private void Require(bool condition, string key, object? value, string problem)
         {

@@ -97,6 +97,7 @@ public sealed class SpoolOptionsTests
     [InlineData("spool.max-bytes = 1000", "flowtracker.kafka-exporter.spool.max-bytes = '1000' is invalid: must be at least 1 MiB")]
     [InlineData("spool.max-bytes = plenty", "flowtracker.kafka-exporter.spool.max-bytes = 'plenty' is invalid")]
     [InlineData("spool.commit-interval = 0s", "flowtracker.kafka-exporter.spool.commit-interval = '00:00:00' is invalid: must be positive")]
+    [InlineData("spool.commit-interval = 30d", "flowtracker.kafka-exporter.spool.commit-interval = '30.00:00:00' is invalid: must be positive and at most 24.20:31:23.6470000 (what a timer takes)")]
     [InlineData("spool.commit-interval = 100", "flowtracker.kafka-exporter.spool.commit-interval = '100' is invalid: a duration needs a unit")]
     [InlineData("spool.memory-bytes = 0", "flowtracker.kafka-exporter.spool.memory-bytes = '0' is invalid: must be at least 1")]
     [InlineData("spool.size = 1GiB", "Kafka exporter configuration key flowtracker.kafka-exporter.spool.size is unknown")]
@@ -116,6 +117,22 @@ public sealed class SpoolOptionsTests
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(options));
 
         Assert.Contains("Kafka exporter option SpoolDirectory = '  ' is invalid: must be a directory, or empty to leave the spool off", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Before: 30 days passed validation, and the spool's commit timer threw on a thread of its own (the process aborted).</summary>
+    [Theory]
+    [InlineData(nameof(KafkaExporterOptions.SpoolCommitInterval))]
+    [InlineData(nameof(KafkaExporterOptions.FlushTimeout))]
+    [InlineData(nameof(KafkaExporterOptions.RestartMinBackoff))]
+    [InlineData(nameof(KafkaExporterOptions.RestartMaxBackoff))]
+    public void TimerLongerThanATimerTakes_Rejected_NamingTheOptionAndTheValue(string option)
+    {
+        var options = new KafkaExporterOptions { Topic = "t", ProducerConfig = new Dictionary<string, string> { ["bootstrap.servers"] = "b:9092" } };
+        typeof(KafkaExporterOptions).GetProperty(option)!.SetValue(options, TimeSpan.MaxValue);
+
+        var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(options));
+
+        Assert.Contains($"Kafka exporter option {option} = '{TimeSpan.MaxValue}' is invalid: must be positive and at most", error.Message, StringComparison.Ordinal);
     }
 
     private static KafkaExporterSettings Read(string line) =>
