@@ -62,7 +62,7 @@ internal sealed class ExporterSpool : IDisposable
     {
         // An unusable directory opens degraded (memory only) and says so here; later problems are said as they come.
         var spooling = settings.Spool!;
-        var spool = TraceSpool.Open(spooling.Directory, spooling.MaxBytes, spooling.CommitInterval, warning => log.Warning("{SpoolWarning}", warning));
+        var spool = TraceSpool.Open(spooling.Directory, spooling.MaxBytes, spooling.CommitInterval, (SpoolWarning warning) => log.Warning(warning.Template, warning.Args));
         counters.Spool = spool.Stats;
         var opened = new ExporterSpool(spool, lifetime, counters, settings.MemoryBytes, settings.MaxBufferedBytes, log);
         opened._feeder.Start();

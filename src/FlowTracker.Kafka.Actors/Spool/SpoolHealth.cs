@@ -5,7 +5,7 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// <see cref="WarningInterval"/> with how many traces went on in memory only. Once degraded, the spool stays so
 /// until the exporter restarts: a disk that failed once is not trusted with write-ahead again mid-run.
 /// </summary>
-internal sealed class SpoolHealth(string directory, Action<string> warn, TimeProvider time)
+internal sealed class SpoolHealth(string directory, Action<SpoolWarning> warn, TimeProvider time)
 {
     public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(60);
     private readonly object _gate = new();
@@ -33,22 +33,29 @@ internal sealed class SpoolHealth(string directory, Action<string> warn, TimePro
             _lastWarning = time.GetUtcNow();
         }
 
-        warn($"FlowTracker Kafka exporter: the spool at '{directory}' is not working, {reason}. Traces are kept in memory only until the exporter restarts; "
-            + "what the spool already holds stays on disk for the next start.");
+        warn(SpoolWarning.Of(
+            "FlowTracker Kafka exporter: the spool at {SpoolDirectory} is not working ({SpoolProblem}). Traces are kept in memory only until the exporter restarts; "
+            + "what the spool already holds stays on disk for the next start.",
+            directory,
+            reason.TrimEnd('.')));
     }
 
     /// <summary>Counts an append that was not written, and reminds that the spool is off when a reminder is due.</summary>
     public void NotSpooled()
     {
         Interlocked.Increment(ref _notSpooled);
-        string? line = null;
+        SpoolWarning? line = null;
         lock (_gate)
         {
             _notSpooledSinceWarning++;
             var now = time.GetUtcNow();
             if (now - _lastWarning >= WarningInterval)
             {
-                line = $"FlowTracker Kafka exporter: the spool at '{directory}' is still not working ({_reason}); {_notSpooledSinceWarning} trace(s) kept in memory only since the last such line.";
+                line = SpoolWarning.Of(
+                    "FlowTracker Kafka exporter: the spool at {SpoolDirectory} is still not working ({SpoolProblem}); {NotSpooled} trace(s) kept in memory only since the last such line.",
+                    directory,
+                    _reason?.TrimEnd('.'),
+                    _notSpooledSinceWarning);
                 _notSpooledSinceWarning = 0;
                 _lastWarning = now;
             }

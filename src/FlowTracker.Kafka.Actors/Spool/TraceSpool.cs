@@ -14,7 +14,7 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// (FasterLog's enqueue copies into memory; it waits only while the disk is behind by four pages);
 /// <see cref="Remove"/> and <see cref="Stats"/> take a short lock and never touch the disk; commits run on the
 /// spool's own thread. <see cref="ReadBacklog"/> may be enumerated once, on any one thread, while appends and
-/// removals go on. Nothing here throws into the caller once <see cref="Open"/> returned: an IO failure makes the
+/// removals go on. Nothing here throws into the caller once <c>Open</c> returned: an IO failure makes the
 /// spool degraded (memory-only, reported by <see cref="Stats"/> and a warning) until the exporter restarts.
 /// </remarks>
 internal sealed class TraceSpool : IDisposable
@@ -28,7 +28,7 @@ internal sealed class TraceSpool : IDisposable
     private readonly string _directory;
     private readonly long _maxBytes;
     private SpoolGeometry _geometry;
-    private readonly Action<string> _warn;
+    private readonly Action<SpoolWarning> _warn;
     private readonly TimeProvider _time;
     private readonly SpoolHealth _health;
     private SpoolLock? _lock;
@@ -48,7 +48,7 @@ internal sealed class TraceSpool : IDisposable
     private bool _backlogRead;
     private bool _disposed;
 
-    private TraceSpool(string directory, long maxBytes, Action<string>? warn, TimeProvider? time)
+    private TraceSpool(string directory, long maxBytes, Action<SpoolWarning>? warn, TimeProvider? time)
     {
         _directory = directory;
         _maxBytes = maxBytes;
@@ -69,7 +69,11 @@ internal sealed class TraceSpool : IDisposable
     /// cannot be created or written gives a degraded spool (memory-only, with a warning), not an exception.
     /// </summary>
     /// <exception cref="SpoolLockedException">Another spool, in this or another process, holds the directory.</exception>
-    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<string>? warn = null, TimeProvider? time = null)
+    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<string>? warn = null, TimeProvider? time = null) =>
+        Open(directory, maxBytes, commitInterval, warn is null ? null : (SpoolWarning w) => warn(w.ToString()), time);
+
+    /// <summary>As the other <c>Open</c>, with each warning as a message template and its values, for semantic logging.</summary>
+    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<SpoolWarning>? warn, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, SpoolGeometry.MinMaxBytes);
@@ -249,7 +253,11 @@ internal sealed class TraceSpool : IDisposable
         if (skipped > 0)
         {
             Interlocked.Add(ref _corrupt, skipped);
-            _warn($"FlowTracker Kafka exporter: the spool at '{_directory}' had {skipped} unreadable place(s), skipped; {Interlocked.Read(ref _recovered)} record(s) recovered.");
+            _warn(SpoolWarning.Of(
+                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} had {Skipped} unreadable place(s), skipped; {Recovered} record(s) recovered.",
+                _directory,
+                skipped,
+                Interlocked.Read(ref _recovered)));
         }
     }
 
@@ -358,7 +366,10 @@ internal sealed class TraceSpool : IDisposable
         if (setAside is not null)
         {
             Interlocked.Increment(ref _corrupt);
-            _warn($"FlowTracker Kafka exporter: the spool at '{_directory}' held records but no readable commit; they were moved to '{setAside}' and a new spool started.");
+            _warn(SpoolWarning.Of(
+                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} held records but no readable commit; they were moved to {SetAside} and a new spool started.",
+                _directory,
+                setAside));
         }
 
         // A record removed while its commit ran may lie past what that commit covered: its range says nothing of

@@ -111,6 +111,43 @@ public sealed class MicrosoftLoggingTests
         Assert.StartsWith("Local_MsgTimedOut x", State(jsonDeliveryErrors, "Errors"), StringComparison.Ordinal);
     }
 
+    /// <summary>Before: the spool's warnings were one pre-rendered property ("{SpoolWarning}"), and a reason ending in a full stop got two.</summary>
+    [Fact]
+    public async Task SpoolThatCannotWrite_ItsWarningIsATemplate_WithTheDirectoryAndTheProblemAsProperties()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"flowtracker-spool-file-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, "not a directory");
+        try
+        {
+            var captured = new CapturingLoggerProvider();
+            using var host = new HostBuilder()
+                .ConfigureLogging(logging => logging.ClearProviders().AddProvider(captured))
+                .ConfigureServices(services => services.AddAkka("mel-spool", (akka, _) => akka
+                    .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+                    .WithFlowTrackerKafkaExporter(ExporterOptions.For("127.0.0.1:1", "spool-warning", o =>
+                    {
+                        o.SpoolDirectory = file;
+                        o.FlushTimeout = TimeSpan.FromMilliseconds(200);
+                    }))))
+                .Build();
+            await host.StartAsync().WaitAsync(Patience);
+
+            var warning = await captured.FirstAsync(e => Has(e, "is not working")).WaitAsync(Patience);
+            await host.StopAsync().WaitAsync(Patience);
+
+            Assert.Equal(LogLevel.Warning, warning.Level);
+            Assert.Equal(ExporterLog.Category, warning.Category);
+            Assert.Equal(file, warning.Properties["SpoolDirectory"]);
+            Assert.False(string.IsNullOrWhiteSpace(warning.Properties["SpoolProblem"]?.ToString()));
+            Assert.DoesNotContain("..", warning.Message, StringComparison.Ordinal);
+            Assert.StartsWith($"FlowTracker Kafka exporter: the spool at {file} is not working (", warning.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static bool Has(CapturingLoggerProvider.Entry entry, string text) =>
         entry.Template?.StartsWith("FlowTracker Kafka exporter", StringComparison.Ordinal) == true && entry.Template.Contains(text, StringComparison.Ordinal);
 
