@@ -38,6 +38,8 @@ internal sealed class TraceSpool : IDisposable
     private byte[] _buffer = new byte[4096];
     private long _lastEnd;
     private long _truncatedUntil;
+    private long _liveAtClose;
+    private volatile bool _closed;
     private long _backlogFrom;
     private long _backlogUntil;
 
@@ -313,12 +315,33 @@ internal sealed class TraceSpool : IDisposable
 
     public SpoolStats Stats()
     {
-        var live = _log is { } log && !_health.IsDegraded && !_disposed ? log.TailAddress - Volatile.Read(ref _truncatedUntil) : 0;
+        var live = LiveBytes();
         lock (_gate)
         {
             return new SpoolStats(
                 Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
                 Interlocked.Read(ref _recovered), Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
+        }
+    }
+
+    /// <summary>
+    /// What the log holds from the oldest record not removed: to its tail while it works; once degraded, to what its last
+    /// commit made durable (the rest will not be read back); once closed, what it held then, left for the next start.
+    /// </summary>
+    private long LiveBytes()
+    {
+        if (_closed || _log is not { } log)
+        {
+            return Volatile.Read(ref _liveAtClose);
+        }
+
+        try
+        {
+            return Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
+        }
+        catch (ObjectDisposedException)
+        {
+            return Volatile.Read(ref _liveAtClose);
         }
     }
 
@@ -342,6 +365,14 @@ internal sealed class TraceSpool : IDisposable
         {
             try
             {
+                if (_log is { } log)
+                {
+                    // Its stats still say what it leaves for the next start: an exporter's final stats may be taken after this.
+                    Volatile.Write(ref _liveAtClose, Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil)));
+                }
+
+                _closed = true;
+
                 _log?.Dispose();
                 _device?.Dispose();
             }

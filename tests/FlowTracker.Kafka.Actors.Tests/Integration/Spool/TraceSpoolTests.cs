@@ -180,6 +180,24 @@ public sealed class TraceSpoolTests : IDisposable
         Assert.Equal([1], reopened.ReadBacklog().Select(r => Number(r.Key)));
     }
 
+    /// <summary>Before: a closed spool said it held 0 bytes, so an exporter's final stats (taken after its stop) showed SpoolBytes = 0 beside thousands left in the spool.</summary>
+    [Fact]
+    public void Disposed_ItsStatsStillSayWhatItLeavesOnDisk()
+    {
+        var spool = Open();
+        for (var i = 0; i < 50; i++)
+        {
+            spool.Append(Key(i), Value(i, 1_000));
+        }
+
+        spool.Commit();
+        var open = spool.Stats().LiveBytes;
+        spool.Dispose();
+
+        Assert.InRange(open, 50 * 1_000, 50 * 2_000);
+        Assert.Equal(open, spool.Stats().LiveBytes);
+    }
+
     [Fact]
     public void SecondOpen_InTheSameProcess_IsRefusedNamingTheDirectoryAndHolder()
     {
