@@ -111,7 +111,8 @@ public sealed class KafkaExporterOptions
 
     /// <summary>
     /// The most the spool holds on disk; when full, the newest trace is dropped (<c>SpoolFull</c>). At least 1 MiB.
-    /// Default: 1 GiB.
+    /// It also sets the largest trace the spool takes, its page: 1 MiB from 32 MiB of max-bytes up, max-bytes / 32 below;
+    /// a larger trace is kept in memory only (<c>NotSpooled</c>). Default: 1 GiB.
     /// </summary>
     public long? SpoolMaxBytes { get; set; }
 

@@ -172,10 +172,14 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// Stops intake, sends what is buffered, waits for the delivery reports until
     /// <see cref="KafkaExporterOptions.FlushTimeout"/> has passed since this call (whatever the producer or the
     /// brokers are doing), stops the actor and returns the final accounting; what is still unconfirmed then is
-    /// counted as dropped (<c>Shutdown</c>). Calling it again, or on a stopped exporter, returns the final
-    /// accounting at once.
+    /// counted as dropped (<c>Shutdown</c>), or, with the spool on, left in the spool (<c>LeftInSpool</c>) for the next
+    /// start. Calling it again, or on a stopped exporter, returns the final accounting at once.
     /// </summary>
-    /// <param name="timeout">How long to wait for the final accounting; it comes within the flush timeout plus the time to stop the stream and dispose the producer (well under a second).</param>
+    /// <param name="timeout">
+    /// How long this call waits for the final accounting, not the flush timeout: give it more than
+    /// <see cref="KafkaExporterOptions.FlushTimeout"/>, since the accounting comes within the flush timeout plus the time
+    /// to stop the stream and dispose the producer (well under a second).
+    /// </param>
     /// <exception cref="TimeoutException">No final accounting within <paramref name="timeout"/>.</exception>
     public Task<ExporterStats> StopAsync(TimeSpan timeout)
     {
