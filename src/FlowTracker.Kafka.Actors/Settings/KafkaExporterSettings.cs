@@ -237,6 +237,7 @@ internal sealed record KafkaExporterSettings(
             }
 
             Require(!string.IsNullOrWhiteSpace(directory), nameof(options.SpoolDirectory), directory, "must be a directory, or empty to leave the spool off");
+            Require(!directory.StartsWith('~'), nameof(options.SpoolDirectory), directory, "'~' is a shell's shorthand, not expanded here: give the full path");
             string path;
             try
             {
@@ -247,6 +248,8 @@ internal sealed record KafkaExporterSettings(
                 throw Invalid(nameof(options.SpoolDirectory), directory, $"it is not a usable path ({ex.Message})");
             }
 
+            // The spool writes its own files (a lock, its geometry, commit records) beside its log: never into a filesystem's root.
+            Require(!string.Equals(Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(Path.GetPathRoot(path) ?? string.Empty), StringComparison.Ordinal), nameof(options.SpoolDirectory), directory, "must be a directory of the exporter's own, not a filesystem's root");
             return new SpoolSettings(path, maxBytes, commitInterval, memoryBytes);
         }
 

@@ -97,6 +97,8 @@ public sealed class SpoolOptionsTests
     [InlineData("spool.max-bytes = 1000", "flowtracker.kafka-exporter.spool.max-bytes = '1000' is invalid: must be at least 1 MiB")]
     [InlineData("spool.max-bytes = plenty", "flowtracker.kafka-exporter.spool.max-bytes = 'plenty' is invalid")]
     [InlineData("spool.commit-interval = 0s", "flowtracker.kafka-exporter.spool.commit-interval = '00:00:00' is invalid: must be positive")]
+    [InlineData("spool.directory = \"/\"", "flowtracker.kafka-exporter.spool.directory = '/' is invalid: must be a directory of the exporter's own, not a filesystem's root")]
+    [InlineData("spool.directory = \"~/spool\"", "flowtracker.kafka-exporter.spool.directory = '~/spool' is invalid: '~' is a shell's shorthand, not expanded here: give the full path")]
     [InlineData("spool.commit-interval = 30d", "flowtracker.kafka-exporter.spool.commit-interval = '30.00:00:00' is invalid: must be positive and at most 24.20:31:23.6470000 (what a timer takes)")]
     [InlineData("spool.commit-interval = 100", "flowtracker.kafka-exporter.spool.commit-interval = '100' is invalid: a duration needs a unit")]
     [InlineData("spool.memory-bytes = 0", "flowtracker.kafka-exporter.spool.memory-bytes = '0' is invalid: must be at least 1")]
