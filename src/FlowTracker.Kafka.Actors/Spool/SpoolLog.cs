@@ -11,23 +11,66 @@ internal static class SpoolLog
     /// <summary>FASTER's first valid log address (its Constants.kFirstValidAddress, internal): where an empty log begins.</summary>
     private const long FirstAddress = 64;
 
+    /// <summary>Segment N of the log is <c>spool.log.N</c>.</summary>
+    internal const string SegmentName = "spool.log";
+
+    /// <summary>A commit record's bytes before its cookie.</summary>
+    private const int CommitFixedSize = 4 + (8 * 4) + 4 + 4;
+
+    /// <summary>Where DefaultCheckpointNamingScheme keeps FasterLog's commit records.</summary>
+    private const string CommitFolder = "log-commits";
+
+    /// <summary>FASTER's logical addresses have 48 bits (its Constants.kAddressBits, internal): a commit beyond is garbage.</summary>
+    private const long AddressLimit = 1L << 48;
+
+    /// <summary>FasterLog aligns every entry to 4 bytes (its header included): a commit's addresses are too.</summary>
+    private const long EntryAlignment = 4;
+
     /// <summary>
     /// Opens the log at its latest commit. Segments with data but no commit that says what they hold (its record
-    /// torn or lost) would be overwritten by the empty log FasterLog then starts: they are moved to a folder of their
-    /// own for a person to look at, and that folder is returned.
+    /// torn, lost, or not making sense) would be overwritten by the empty log FasterLog then starts, or read at
+    /// addresses they do not hold: they are moved, with the commit records, to a folder of their own for a person to
+    /// look at, and that folder is returned, with why.
     /// </summary>
-    public static (IDevice Device, FasterLog Log, string? SetAside) Open(string directory, SpoolGeometry geometry, TimeProvider time)
+    public static (IDevice Device, FasterLog Log, string? SetAside, string? Why) Open(string directory, SpoolGeometry geometry, TimeProvider time)
     {
-        // FasterLog without a commit starts empty at its first address. A log recovered from a commit that had removed
-        // everything begins where it ends, but past that address: its segment still holds data, and nothing is wrong.
-        var (device, log) = Create(directory, geometry);
-        if (log.TailAddress != log.BeginAddress || log.BeginAddress != FirstAddress || !Segments(directory).Any(HoldsData))
+        // FASTER checks a commit record with an XOR of its fields and, when that fails, keeps the addresses it had read
+        // before it failed: it then recovers a log at garbage addresses (and tries no other commit). So the newest
+        // record is checked here first, and only one that makes sense is left for FASTER to read.
+        var why = LatestCommitFault(directory, geometry, out var commit);
+        if (why is null)
         {
-            return (device, log, null);
+            try
+            {
+                var (device, log) = Create(directory, geometry);
+
+                // FasterLog without a commit starts empty at its first address. A log recovered from a commit that had
+                // removed everything begins where it ends, but past that address: its segment still holds data, and
+                // nothing is wrong.
+                if (commit is { } recovered && (log.BeginAddress != recovered.Begin || log.TailAddress != recovered.Until))
+                {
+                    why = $"FASTER recovered [{log.BeginAddress}, {log.TailAddress}) from a commit of [{recovered.Begin}, {recovered.Until})";
+                }
+                else if (log.TailAddress != log.BeginAddress || log.BeginAddress != FirstAddress || !Segments(directory).Any(HoldsData))
+                {
+                    return (device, log, null, null);
+                }
+                else
+                {
+                    why = commit is null ? "there is none" : "it covers none of the data the segments hold";
+                }
+
+                log.Dispose();
+                device.Dispose();
+            }
+#pragma warning disable CA1031 // Whatever recovery throws, the commit it read is not to be trusted; the log is set aside below.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                why = $"recovering from it failed: {ex.Message}";
+            }
         }
 
-        log.Dispose();
-        device.Dispose();
         var aside = Path.Combine(directory, $"unrecoverable-{time.GetUtcNow():yyyyMMddTHHmmssfff}");
         Directory.CreateDirectory(aside);
         foreach (var file in Segments(directory))
@@ -35,8 +78,15 @@ internal static class SpoolLog
             file.MoveTo(Path.Combine(aside, file.Name));
         }
 
-        (device, log) = Create(directory, geometry);
-        return (device, log, aside);
+        // The commit records go along: left behind, FASTER would read the bad one again, at every start.
+        var commits = Path.Combine(directory, CommitFolder);
+        if (Directory.Exists(commits))
+        {
+            Directory.Move(commits, Path.Combine(aside, CommitFolder));
+        }
+
+        var (freshDevice, freshLog) = Create(directory, geometry);
+        return (freshDevice, freshLog, aside, why);
     }
 
     /// <summary>
@@ -76,7 +126,7 @@ internal static class SpoolLog
 
     private static (IDevice Device, FasterLog Log) Create(string directory, SpoolGeometry geometry)
     {
-        var device = new SpoolDevice(Path.Combine(directory, "spool.log"), ownThread: true);
+        var device = new SpoolDevice(Path.Combine(directory, SegmentName), ownThread: true);
         try
         {
             var log = new FasterLog(new FasterLogSettings
@@ -100,9 +150,103 @@ internal static class SpoolLog
         }
     }
 
+    /// <summary>
+    /// Why the newest commit record (FASTER recovers from the newest only) cannot be trusted, or null, with the range it
+    /// says the log holds (null when there is no commit): its length, FASTER's own checksum, its number, and addresses
+    /// that a log of this geometry, with these segment files, can have.
+    /// </summary>
+    private static string? LatestCommitFault(string directory, SpoolGeometry geometry, out (long Begin, long Until)? commit)
+    {
+        commit = null;
+        var folder = new DirectoryInfo(Path.Combine(directory, CommitFolder));
+        if (!folder.Exists)
+        {
+            return null;
+        }
+
+        var files = folder.GetFiles().Select(f => (File: f, Number: CommitNumber(f.Name))).ToList();
+        if (files.Count == 0)
+        {
+            return null;
+        }
+
+        if (files.Any(f => f.Number is null))
+        {
+            return $"'{files.First(f => f.Number is null).File.Name}' is not a commit record FASTER can list";
+        }
+
+        var (file, number) = files.MaxBy(f => f.Number);
+        try
+        {
+            // The largest cookie (RemovedRanges, at most 16,384 ranges) is 256 KiB: a file far larger is not a commit.
+            if (file.Length > 4 << 20)
+            {
+                return $"'{file.Name}' is {file.Length} bytes long";
+            }
+
+            var bytes = File.ReadAllBytes(file.FullName);
+            var size = bytes.Length < 4 ? -1 : System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes);
+            if (size < 0 || size > bytes.Length - 4)
+            {
+                return $"'{file.Name}' is cut short or its length is garbage";
+            }
+
+            // The layout FASTER 2.6.5 writes (FasterLogRecoveryInfo.ToByteArray, version 1): version(4) checksum(8)
+            // begin(8) until(8) commitNum(8) iteratorCount(4) cookieLength(4) cookie. FASTER trusts the two counts to
+            // read on (and checksums the cookie through a pointer, past the array when the count lies): they are
+            // checked first. The spool names no iterators.
+            if (size < CommitFixedSize
+                || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 + CommitFixedSize - 8)) != 0
+                || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4 + CommitFixedSize - 4)) is var cookieLength
+                    && cookieLength != size - CommitFixedSize && !(cookieLength == -1 && size == CommitFixedSize))
+            {
+                return $"'{file.Name}' does not have the layout of a FasterLog commit";
+            }
+
+            var info = default(FasterLogRecoveryInfo);
+            using (var reader = new BinaryReader(new MemoryStream(bytes, 4, size)))
+            {
+                info.Initialize(reader);
+            }
+
+            if (info.CommitNum != -1 && info.CommitNum != number)
+            {
+                return $"'{file.Name}' says it is commit {info.CommitNum}";
+            }
+
+            var (begin, until) = (info.BeginAddress, info.UntilAddress);
+            if (begin < FirstAddress || until < begin || until >= AddressLimit || begin % EntryAlignment != 0 || until % EntryAlignment != 0)
+            {
+                return $"'{file.Name}' says the log holds [{begin}, {until})";
+            }
+
+            // Every segment the range spans must be there (the last one may be cut short: the scan counts that).
+            for (var segment = begin >> geometry.SegmentBits; until > begin && segment <= (until - 1) >> geometry.SegmentBits; segment++)
+            {
+                if (!File.Exists(Path.Combine(directory, $"{SegmentName}.{segment}")))
+                {
+                    return $"'{file.Name}' says the log holds [{begin}, {until}), but segment {segment} is missing";
+                }
+            }
+
+            commit = (begin, until);
+            return null;
+        }
+#pragma warning disable CA1031 // FASTER's bad checksum, an unreadable file, garbage lengths: the commit is not to be trusted, whatever the exception.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return $"'{file.Name}' cannot be read: {ex.Message}";
+        }
+    }
+
+    /// <summary>N of <c>commit.N.0</c>, the names FASTER's DefaultCheckpointNamingScheme gives and parses; null for any other name.</summary>
+    private static long? CommitNumber(string name) =>
+        name.Split('.') is ["commit", var number, "0"] && long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
     // A segment may be a link (to another disk, say): what counts is what it points to.
     private static bool HoldsData(FileInfo segment) =>
         (segment.LinkTarget is null ? segment : segment.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? segment).Length > 0;
 
-    private static IEnumerable<FileInfo> Segments(string directory) => new DirectoryInfo(directory).EnumerateFiles("spool.log.*");
+    private static IEnumerable<FileInfo> Segments(string directory) => new DirectoryInfo(directory).EnumerateFiles(SegmentName + ".*");
 }

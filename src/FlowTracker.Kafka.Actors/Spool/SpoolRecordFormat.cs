@@ -58,11 +58,18 @@ internal static class SpoolRecordFormat
         BinaryPrimitives.WriteUInt32LittleEndian(entry[1..], Crc32C(entry[Prefix..]));
     }
 
+    /// <summary>The fewest bytes a record has: its prefix, key length and header count.</summary>
+    public const int MinSize = Prefix + 4 + 2;
+
+    /// <returns>Whether the entry is a whole record of this format: its version and CRC check out.</returns>
+    public static bool IsWhole(ReadOnlySpan<byte> entry) =>
+        entry.Length >= MinSize && entry[0] == Version && BinaryPrimitives.ReadUInt32LittleEndian(entry[1..]) == Crc32C(entry[Prefix..]);
+
     /// <returns>False when the entry is not a whole record of this format (torn, scrambled, or foreign).</returns>
     public static bool TryRead(ReadOnlySpan<byte> entry, SpoolId id, out SpoolRecord? record)
     {
         record = null;
-        if (entry.Length < Prefix + 4 + 2 || entry[0] != Version || BinaryPrimitives.ReadUInt32LittleEndian(entry[1..]) != Crc32C(entry[Prefix..]))
+        if (!IsWhole(entry))
         {
             return false;
         }

@@ -215,7 +215,7 @@ internal sealed class TraceSpool : IDisposable
         var scannedUntil = _backlogFrom;
         var skipped = 0;
         var lastWasDamaged = false;
-        foreach (var item in LogScan.Read(log, _backlogFrom, _backlogUntil, _geometry.PageBits))
+        foreach (var item in LogScan.Read(log, _backlogFrom, _backlogUntil, _geometry, _directory))
         {
             var id = item.Entry is null ? SpoolId.None : new SpoolId(item.Address, log.HeaderSize + ((item.Length + 3) & ~3));
             scannedUntil = item.Entry is null ? item.Address : id.End;
@@ -392,14 +392,15 @@ internal sealed class TraceSpool : IDisposable
     private void OpenLog()
     {
         _geometry = SpoolGeometry.Of(_directory, _maxBytes);
-        var (device, log, setAside) = SpoolLog.Open(_directory, _geometry, _time);
+        var (device, log, setAside, why) = SpoolLog.Open(_directory, _geometry, _time);
         (_device, _log) = (device, log);
         if (setAside is not null)
         {
             Interlocked.Increment(ref _corrupt);
             _warn(SpoolWarning.Of(
-                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} held records but no readable commit; they were moved to {SetAside} and a new spool started.",
+                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} held records but no readable commit ({SpoolProblem}); they were moved to {SetAside} and a new spool started.",
                 _directory,
+                why,
                 setAside));
         }
 

@@ -66,17 +66,28 @@ public sealed class SpoolCorruptionTests : IDisposable
     }
 
     [Fact]
-    public void OneRecordsLengthScrambled_TheRestOfItsPageSkipped_EveryOtherPageRecovered()
+    public void OneRecordsLengthScrambled_OnlyThatRecordSkipped()
     {
-        // FasterLog cannot find the next entry after a garbage length: the scan starts again at the next page.
-        var broken = _ids[1000];
-        Scramble(broken.Address, 4);
-        var nextPage = ((broken.Address >> Geometry.PageBits) + 1) << Geometry.PageBits;
+        // FasterLog cannot find the next entry after a garbage length: the scan finds it by its own length and CRC.
+        Scramble(_ids[1000].Address, 4);
 
         var (numbers, stats) = Recover();
 
-        Assert.Equal(Enumerable.Range(0, Records).Where(i => i < 1000 || _ids[i].Address >= nextPage), numbers);
+        Assert.Equal(Enumerable.Range(0, Records).Where(i => i != 1000), numbers);
         Assert.Equal(1, stats.Corrupt);
+    }
+
+    [Fact]
+    public void TwoDamagedPlacesInOnePage_EachSkippedAndCounted_TheRestRecovered()
+    {
+        var first = Enumerable.Range(1000, 100).First(i => _ids[i].Address >> Geometry.PageBits == _ids[i + 3].Address >> Geometry.PageBits);
+        Scramble(_ids[first].Address, 4);
+        Scramble(_ids[first + 2].Address + 2, 8);
+
+        var (numbers, stats) = Recover();
+
+        Assert.Equal(Enumerable.Range(0, Records).Where(i => i != first && i != first + 2), numbers);
+        Assert.Equal(2, stats.Corrupt);
     }
 
     [Fact]
@@ -87,13 +98,106 @@ public sealed class SpoolCorruptionTests : IDisposable
             File.Delete(commit);
         }
 
-        using var spool = Open();
+        AssertSetAsideAndNewSpoolWorks();
+    }
 
-        Assert.Empty(spool.ReadBacklog());
-        Assert.Equal(1, spool.Stats().Corrupt);
-        Assert.Contains("no readable commit", Assert.Single(_warnings), StringComparison.Ordinal);
-        Assert.NotEmpty(Directory.EnumerateFiles(Assert.Single(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*")), "spool.log.*"));
-        Assert.True(spool.Append(Key(1), Value(1, 100)).IsSpooled);
+    /// <summary>
+    /// The commit record (4-byte length, then version(4) checksum(8) begin(8) until(8) commitNum(8) iteratorCount(4)
+    /// cookieLength(4) cookie) overwritten, cut, or one byte flipped; FASTER's XOR checksum lets some of it through
+    /// and keeps the garbage addresses it read before it failed.
+    /// </summary>
+    [Theory]
+    [InlineData("random 1")]
+    [InlineData("random 2")]
+    [InlineData("random 3")]
+    [InlineData("random 4")]
+    [InlineData("random 5")]
+    [InlineData("random 6")]
+    [InlineData("flip 0")]
+    [InlineData("flip 4")]
+    [InlineData("flip 8")]
+    [InlineData("flip 17")]
+    [InlineData("flip 27")]
+    [InlineData("flip 33")]
+    [InlineData("flip 40")]
+    [InlineData("flip 44")]
+    [InlineData("flip -1")]
+    [InlineData("flip -30")]
+    [InlineData("cut 30")]
+    [InlineData("cut -3")]
+    public void CommitRecordDamaged_SegmentsSetAsideWithAWarning_AndANewSpoolStarts(string damage)
+    {
+        var commit = LatestCommit();
+        var bytes = File.ReadAllBytes(commit);
+        var (kind, at) = (damage.Split(' ')[0], int.Parse(damage.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        // From the record's end when negative: the file may go on past it, padded to the device's sector.
+        at = at < 0 ? 4 + BitConverter.ToInt32(bytes) + at : at;
+        switch (kind)
+        {
+            case "random":
+                bytes = new byte[512];
+                new Random(at).NextBytes(bytes);
+                break;
+            case "flip":
+                bytes[at] ^= 0x10;
+                break;
+            default:
+                bytes = bytes[..at];
+                break;
+        }
+
+        File.WriteAllBytes(commit, bytes);
+
+        AssertSetAsideAndNewSpoolWorks();
+    }
+
+    /// <summary>Commit records FASTER's own checksum accepts, with addresses the log cannot have.</summary>
+    [Theory]
+    [InlineData(64, 1L << 40)] // beyond every segment file
+    [InlineData(1L << 40, 1L << 41)] // both beyond
+    [InlineData(200_064, 100_064)] // begin past the tail
+    [InlineData(64, 100_066)] // not aligned as FasterLog's entries are
+    [InlineData(0, 100_064)] // before the log's first address
+    [InlineData(64, 1L << 62)] // beyond FASTER's address space
+    public void CommitRecordWithImpossibleAddresses_SegmentsSetAsideWithAWarning_AndANewSpoolStarts(long begin, long until)
+    {
+        var commit = LatestCommit();
+        var number = long.Parse(Path.GetFileName(commit).Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var body = new FASTER.core.FasterLogRecoveryInfo { BeginAddress = begin, UntilAddress = until, CommitNum = number, Cookie = [] }.ToByteArray();
+        File.WriteAllBytes(commit, [.. BitConverter.GetBytes(body.Length), .. body]);
+
+        AssertSetAsideAndNewSpoolWorks();
+    }
+
+    private string LatestCommit() =>
+        Directory.EnumerateFiles(_directory.Path, "commit.*", SearchOption.AllDirectories)
+            .MaxBy(f => long.Parse(Path.GetFileName(f).Split('.')[1], System.Globalization.CultureInfo.InvariantCulture))!;
+
+    private void AssertSetAsideAndNewSpoolWorks()
+    {
+        using (var spool = Open())
+        {
+            Assert.Empty(spool.ReadBacklog());
+            var stats = spool.Stats();
+            Assert.Equal(1, stats.Corrupt);
+            Assert.Null(stats.DegradedReason);
+            Assert.Contains("no readable commit", Assert.Single(_warnings), StringComparison.Ordinal);
+            Assert.NotEmpty(Directory.EnumerateFiles(Assert.Single(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*")), "spool.log.*"));
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(spool.Append(Key(i), Value(i, 700)).IsSpooled);
+            }
+
+            Assert.InRange(spool.Stats().LiveBytes, 100 * 700, 100 * 800);
+        }
+
+        // The bad commit went with the segments: the next start finds the new spool, and nothing to warn of.
+        _warnings.Clear();
+        using var reopened = Open();
+        Assert.Equal(Enumerable.Range(0, 100), reopened.ReadBacklog().Select(r => Number(r.Key)));
+        Assert.Equal(0, reopened.Stats().Corrupt);
+        Assert.Empty(_warnings);
     }
 
     private (List<int> Numbers, SpoolStats Stats) Recover()
@@ -106,11 +210,13 @@ public sealed class SpoolCorruptionTests : IDisposable
         return (numbers, stats);
     }
 
-    private void Scramble(long address, int count)
+    private void Scramble(long address, int count) => Write(address, [.. Enumerable.Repeat((byte)0xA5, count)]);
+
+    private void Write(long address, byte[] bytes)
     {
         using var file = _directory.Segments[Segment(address)].Open(FileMode.Open);
         file.Position = Offset(address);
-        file.Write([.. Enumerable.Repeat((byte)0xA5, count)]);
+        file.Write(bytes);
     }
 
     private static int Segment(long address) => (int)(address >> Geometry.SegmentBits);
