@@ -337,13 +337,15 @@ internal sealed class TraceSpool : IDisposable
 
         try
         {
-            return Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
+            return LiveBytesOf(log);
         }
         catch (ObjectDisposedException)
         {
             return Volatile.Read(ref _liveAtClose);
         }
     }
+
+    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
 
     /// <summary>Commits what was appended (unless degraded), then closes the log and releases the directory.</summary>
     public void Dispose()
@@ -368,7 +370,7 @@ internal sealed class TraceSpool : IDisposable
                 if (_log is { } log)
                 {
                     // Its stats still say what it leaves for the next start: an exporter's final stats may be taken after this.
-                    Volatile.Write(ref _liveAtClose, Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil)));
+                    Volatile.Write(ref _liveAtClose, LiveBytesOf(log));
                 }
 
                 _closed = true;
