@@ -72,12 +72,18 @@ public sealed class LibrdkafkaStatisticsTests : IDisposable
         _statistics.Update(1, report);
         _statistics.Update(1, report);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        _statistics.Update(1, report);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // As in the encoder's test: a one-time runtime event on this thread is not the parser's; a per-report allocation shows every time.
+        var least = long.MaxValue;
+        var attempts = 0;
+        for (; attempts < 5 && least > 0; attempts++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            _statistics.Update(1, report);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, allocated);
-        Assert.Equal(3, _statistics.Reports);
+        Assert.Equal(0, least);
+        Assert.Equal(2 + attempts, _statistics.Reports);
     }
 
     [Fact]

@@ -122,13 +122,22 @@ public sealed class TraceEncoderTests
         }
 
         EncodeAllWays();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++)
+
+        // Something the runtime does once on this thread (a method's tier-up, under load in CI: 3,184 B in one run of
+        // 200 calls) is not the encoder's; an allocation per call shows in every attempt. The least of five attempts.
+        var least = long.MaxValue;
+        for (var attempt = 0; attempt < 5 && least > 0; attempt++)
         {
-            EncodeAllWays();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                EncodeAllWays();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     private static byte[] SpanAlone(Trace trace, int index)
