@@ -24,7 +24,12 @@ public sealed class ShutdownTests(KafkaClusterFixture fixture)
         // The embedded broker keeps about 5 MB per partition: 32 partitions hold 50,000 traces of ~1 KB.
         var topic = await fixture.NewTopicAsync("shutdown-run", partitions: 32);
         using var system = ActorSystem.Create("shutdown-run");
-        var exporter = KafkaTraceExporter.Start(system, Options(topic));
+
+        // A budget that holds the whole burst: this is about the flush, not the drop policy. The default 64 MiB holds
+        // about 34,000 of these once each counts its bookkeeping, and a loaded machine (CI) drains slower than it exports.
+        var options = Options(topic);
+        options.MaxBufferedBytes = 256L << 20;
+        var exporter = KafkaTraceExporter.Start(system, options);
         exporter.ExportCheckouts("flush", count);
 
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(Patience);
