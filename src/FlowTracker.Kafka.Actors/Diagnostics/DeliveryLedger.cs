@@ -23,6 +23,9 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     private readonly RateLimitedErrorLog _producerErrors = RateLimitedErrorLog.ForProducerErrors(log, time);
     private long _producerErrorsSinceUnreachable;
     private int _leftInSpool;
+    private bool _batching;
+    private long _batchedDeliveries;
+    private long _batchedBytes;
 
     public void Delivered(OutgoingRecord record) => Delivered(record.ReservedBytes, record.AcceptedAt);
 
@@ -32,8 +35,19 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     /// </summary>
     public RecordOutcome? Settle(OutgoingRecord record, RecordOutcome outcome)
     {
-        // Its final outcome: nothing reads its value any more (the stage reads only its key after this).
+        var trace = Count(record, outcome);
+
+        // Its final outcome: nothing reads its key or value any more.
         record.Release();
+        return trace;
+    }
+
+    /// <summary>
+    /// <see cref="Settle"/>'s accounting, leaving the record's room (its key and value) to the caller to release once it
+    /// has read what it needs: the producer stage names the trace of an outcome by its key.
+    /// </summary>
+    public RecordOutcome? Count(OutgoingRecord record, RecordOutcome outcome)
+    {
         if (!record.SettlesTrace(outcome, out var trace, out var bytes))
         {
             return null;
@@ -60,11 +74,51 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         return trace;
     }
 
+    /// <summary>
+    /// The stage's thread, around one drain of the producer's reports: the deliveries counted until
+    /// <see cref="EndReports"/> reach the shared counters in one step. Every trace of a burst takes the counters' lock
+    /// at the caller and at the actor too; one more per delivery on the stage's thread was most of the lock's contention.
+    /// </summary>
+    public void BeginReports() => _batching = true;
+
+    /// <summary>
+    /// Called (the stage's thread) once deliveries were counted and their bytes given back: the spool's reader waits for
+    /// that room, and a wake-up per record settled would come before the room, with the drain's deliveries counted at its end.
+    /// </summary>
+    public Action? DeliveriesCounted { get; set; }
+
+    /// <summary>Counts the deliveries since <see cref="BeginReports"/>: until now a snapshot saw them pending, never twice or not at all.</summary>
+    public void EndReports()
+    {
+        _batching = false;
+        if (_batchedDeliveries == 0)
+        {
+            return;
+        }
+
+        var unreachableSince = counters.Delivered(_batchedDeliveries, _batchedBytes);
+        _batchedDeliveries = 0;
+        _batchedBytes = 0;
+        DeliveriesCounted?.Invoke();
+        if (unreachableSince is { } since)
+        {
+            BrokersReachableAgain(since);
+        }
+    }
+
     private void Delivered(long reservedBytes, long acceptedAt)
     {
-        var unreachableSince = counters.Delivered(reservedBytes);
         metrics.Delivered(acceptedAt);
-        if (unreachableSince is { } since)
+        if (_batching)
+        {
+            _batchedDeliveries++;
+            _batchedBytes += reservedBytes;
+            return;
+        }
+
+        var unreachable = counters.Delivered(1, reservedBytes);
+        DeliveriesCounted?.Invoke();
+        if (unreachable is { } since)
         {
             BrokersReachableAgain(since);
         }

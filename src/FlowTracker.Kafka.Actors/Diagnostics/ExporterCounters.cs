@@ -186,16 +186,11 @@ internal sealed class ExporterCounters
     }
 
     /// <summary>Whether the accounting has ended (<see cref="Seal"/>): nothing pending is left to settle.</summary>
-    public bool IsSealed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _sealed;
-            }
-        }
-    }
+    /// <remarks>
+    /// Read without the lock (the actor asks once per trace): it only ever turns true, and a trace that reads false just
+    /// before the seal is one the lock-taking steps after it treat as settled already.
+    /// </remarks>
+    public bool IsSealed => Volatile.Read(ref _sealed);
 
     /// <summary>
     /// The exporter has ended: closes intake and counts every trace still pending as dropped (Shutdown), except those
@@ -275,7 +270,7 @@ internal sealed class ExporterCounters
     /// When the brokers were reported unreachable, if this is the first delivery since (it clears that
     /// report); otherwise null. Taken under the same lock as the report, so one delivery alone sees it.
     /// </returns>
-    public DateTimeOffset? Delivered(long reservedBytes)
+    public DateTimeOffset? Delivered(long traces, long reservedBytes)
     {
         lock (_gate)
         {
@@ -284,10 +279,11 @@ internal sealed class ExporterCounters
                 return null;
             }
 
-            _delivered++;
+            _delivered += traces;
             var unreachableSince = _brokersUnreachableSince;
             _brokersUnreachableSince = null;
-            Settle(reservedBytes);
+            _pendingBytes -= reservedBytes;
+            _pending -= traces;
             return unreachableSince;
         }
     }

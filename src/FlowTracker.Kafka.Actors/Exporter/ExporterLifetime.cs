@@ -91,6 +91,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             lock (_gate)
             {
                 _spool = ExporterSpool.Open(exporter.Settings, this, exporter.Counters, _log);
+                _ledger!.DeliveriesCounted = _spool.RoomFreed;
             }
         }
     }

@@ -76,7 +76,7 @@ internal sealed class ExporterSpool : IDisposable
     /// </summary>
     public void Accept(OutgoingRecord record, ExporterLifetime lifetime)
     {
-        var append = _spool.Append(record.Key, record.Value.Span);
+        var append = _spool.Append(record.Key.Span, record.Value.Span);
         if (append.Status == SpoolAppendStatus.Full)
         {
             // Its value's room in the encoder's slab is free again (every in-memory copy dropped below does the same).
@@ -143,6 +143,15 @@ internal sealed class ExporterSpool : IDisposable
         }
 
         // Memory was given back: the feeder may read the next record.
+        if (_feeding)
+        {
+            _wake.Set();
+        }
+    }
+
+    /// <summary>The stage counted deliveries, giving their memory back: the feeder may read the next record.</summary>
+    public void RoomFreed()
+    {
         if (_feeding)
         {
             _wake.Set();

@@ -29,6 +29,7 @@ internal sealed class ProducerLease : IRecordProducer
     private readonly bool _closedAtStart;
     private readonly int _generation;
     private readonly ProducerEventQueue? _events;
+    private readonly ExactValues _keys = new();
     private readonly ExactValues _values = new();
     private SafeHandle? _held;
 
@@ -140,7 +141,7 @@ internal sealed class ProducerLease : IRecordProducer
     {
         var message = new Message<byte[], byte[]>
         {
-            Key = record.Key,
+            Key = _keys.For(record.Key),
             Value = _values.For(record.Value),
             Headers = RecordHeaders.For(record),
         };

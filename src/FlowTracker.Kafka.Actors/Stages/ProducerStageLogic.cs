@@ -141,7 +141,7 @@ internal sealed class ProducerStageLogic : TimerGraphStageLogic, ISenderHost
         AfterSenderCall();
     }
 
-    private static string TraceIdOf(OutgoingRecord record) => Encoding.UTF8.GetString(record.Key);
+    private static string TraceIdOf(OutgoingRecord record) => Encoding.UTF8.GetString(record.Key.Span);
 
     private void OnEvents()
     {

@@ -89,7 +89,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
         }
 
         var snapshot = trace with { Spans = spans };
-        var key = Encoding.UTF8.GetBytes(traceId);
+        var key = new RecordKey(traceId, Encoding.UTF8.GetByteCount(traceId));
         var length = EncodeWhole(snapshot, out var spansStart);
         long size = key.Length + length + RecordHeaders.Size;
         var acceptedAt = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -130,10 +130,13 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     }
 
     /// <summary>The whole encoding as one record, its value copied out of the reused buffer into the arena.</summary>
-    private OutgoingRecord Whole(byte[] key, long size, long acceptedAt)
+    private OutgoingRecord Whole(RecordKey key, long size, long acceptedAt)
     {
-        var value = _arena.Copy(_buffer.WrittenSpan, out var slab);
-        return new OutgoingRecord(key, value, size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
+        var written = _buffer.WrittenSpan;
+        var bytes = _arena.Take(key.Length + written.Length, out var destination, out var slab);
+        Encoding.UTF8.GetBytes(key.TraceId, destination);
+        written.CopyTo(destination[key.Length..]);
+        return new OutgoingRecord(bytes[..key.Length], bytes[key.Length..], size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
     }
 
     private int EncodeWhole(Trace snapshot, out int spansStart)
@@ -176,7 +179,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     }
 
     /// <summary>Each part's document is the whole one's opening, the run's bytes as written (commas included), and <c>]}</c>.</summary>
-    private OutgoingRecord[] Cut(List<(int First, int Count)> runs, byte[] key, int spansStart, int overhead, long acceptedAt)
+    private OutgoingRecord[] Cut(List<(int First, int Count)> runs, RecordKey key, int spansStart, int overhead, long acceptedAt)
     {
         var written = _buffer.WrittenSpan;
         var parts = new OutgoingRecord[runs.Count];
@@ -197,11 +200,14 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             var (first, count) = runs[i];
             var from = SpanStart(first, spansStart);
             var to = _spanEnds[first + count - 1];
-            var value = _arena.Take(spansStart + (to - from) + 2, out var destination, out var slab);
+            // Each part its own key: a part settles (and frees its room) on its own.
+            var bytes = _arena.Take(key.Length + spansStart + (to - from) + 2, out var destination, out var slab);
+            Encoding.UTF8.GetBytes(key.TraceId, destination);
+            destination = destination[key.Length..];
             written[..spansStart].CopyTo(destination);
             written[from..to].CopyTo(destination[spansStart..]);
             "]}"u8.CopyTo(destination[(spansStart + (to - from))..]);
-            parts[i] = new OutgoingRecord(key, value, sizes[i], acceptedAt) { Parts = trace, PartIndex = i, Slab = slab };
+            parts[i] = new OutgoingRecord(bytes[..key.Length], bytes[key.Length..], sizes[i], acceptedAt) { Parts = trace, PartIndex = i, Slab = slab };
         }
 
         return parts;
@@ -299,4 +305,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             return "(its message could not be read)";
         }
     }
+
+    /// <summary>The record key (the trace id's UTF-8), written into each record's own room next to its value.</summary>
+    private readonly record struct RecordKey(string TraceId, int Length);
 }

@@ -19,7 +19,7 @@ namespace FlowTracker.Kafka.Actors.Stages;
 /// </remarks>
 internal sealed class RecordSender
 {
-    private readonly LinkedList<OutgoingRecord> _backlog = new();
+    private readonly RecordQueue _backlog = new();
     private readonly InFlightRecords _inFlight;
     private readonly List<Held> _held = [];
     private readonly RecordProducerFactory _factory;
@@ -116,16 +116,24 @@ internal sealed class RecordSender
     public void OnEvents()
     {
         _events.BeginDrain();
-        while (_state != SenderState.Ended && _events.TryDequeue(out var producerEvent))
+        _ledger.BeginReports();
+        try
         {
-            if (producerEvent.Kind == ProducerEventKind.Error)
+            while (_state != SenderState.Ended && _events.TryDequeue(out var producerEvent))
             {
-                OnProducerError(producerEvent);
+                if (producerEvent.Kind == ProducerEventKind.Error)
+                {
+                    OnProducerError(producerEvent);
+                }
+                else
+                {
+                    OnReport(producerEvent);
+                }
             }
-            else
-            {
-                OnReport(producerEvent);
-            }
+        }
+        finally
+        {
+            _ledger.EndReports();
         }
 
         Drain();
@@ -249,7 +257,7 @@ internal sealed class RecordSender
     /// <summary>Sends the backlog in order while the producer takes it.</summary>
     private void Drain()
     {
-        while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next && _inFlight.HasRoomFor(next.Value))
+        while (_state == SenderState.Alive && !_queueFull && _backlog.First is { } next && _inFlight.HasRoomFor(next))
         {
             if (_producer!.Unusable is { } why)
             {
@@ -257,7 +265,7 @@ internal sealed class RecordSender
                 break;
             }
 
-            if (TrySend(next.Value))
+            if (TrySend(next))
             {
                 _backlog.RemoveFirst();
             }
@@ -441,8 +449,12 @@ internal sealed class RecordSender
     }
 
     /// <summary>The one place a record gets its final outcome: in the ledger (the accounting) and for the stage.</summary>
-    private void Settle(OutgoingRecord record, RecordOutcome outcome) =>
-        _host.Settled(record, outcome, _ledger.Settle(record, outcome));
+    private void Settle(OutgoingRecord record, RecordOutcome outcome)
+    {
+        // The stage reads the record's key after the accounting (its outcome names the trace): its room is freed last.
+        _host.Settled(record, outcome, _ledger.Count(record, outcome));
+        record.Release();
+    }
 
     private Directive Decide(Exception cause)
     {

@@ -253,7 +253,7 @@ internal sealed class ScriptedKafka : ISenderHost
 
     public void Settled(OutgoingRecord record, RecordOutcome outcome, RecordOutcome? traceOutcome)
     {
-        var key = System.Text.Encoding.UTF8.GetString(record.Key);
+        var key = System.Text.Encoding.UTF8.GetString(record.Key.Span);
         if (!Outcomes.TryGetValue(key, out var outcomes))
         {
             Outcomes[key] = outcomes = [];
@@ -309,7 +309,7 @@ internal sealed class ScriptedKafka : ISenderHost
                 throw new KafkaException(new Error(ErrorCode.Local_QueueFull));
             }
 
-            Queued.Add((send, System.Text.Encoding.UTF8.GetString(record.Key)));
+            Queued.Add((send, System.Text.Encoding.UTF8.GetString(record.Key.Span)));
         }
 
         public void Dispose() => Disposed = true;

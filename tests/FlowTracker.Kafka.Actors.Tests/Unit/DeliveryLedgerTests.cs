@@ -33,9 +33,9 @@ public sealed class DeliveryLedgerTests : IDisposable
     [Fact]
     public void RecordsUnconfirmedAtTheStop_TheSpooledLeftInSpool_TheOtherDropped_AndTheDeadlineLineSaysWhich()
     {
-        var spooled = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(64, 128) };
-        var inMemory = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp());
-        var carriedOver = new OutgoingRecord([], ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(192, 128) };
+        var spooled = new OutgoingRecord(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(64, 128) };
+        var inMemory = new OutgoingRecord(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp());
+        var carriedOver = new OutgoingRecord(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, 100, Stopwatch.GetTimestamp()) { SpoolId = new SpoolId(192, 128) };
         for (var i = 0; i < 3; i++)
         {
             Assert.True(_counters.TryAccept(10) && _counters.TryReserveBytes(100, 1_000));
@@ -136,5 +136,38 @@ public sealed class DeliveryLedgerTests : IDisposable
         Assert.Contains("1 producer error event(s)", lines[1], StringComparison.Ordinal);
     }
 
-    private static OutgoingRecord Record() => new([1], new byte[] { 2 }, 2, Stopwatch.GetTimestamp());
+    [Fact]
+    public void DeliveriesOfOneDrainOfReports_CountedTogetherAtItsEnd_PendingUntilThen_TheReachableLineOnce()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(_counters.TryAccept(10) && _counters.TryReserveBytes(2, 1_000));
+        }
+
+        _ledger.ProducerError(new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
+        _ledger.BeginReports();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull(_ledger.Count(Record(), RecordOutcome.Delivery(0, i)));
+        }
+
+        // Within the drain a snapshot still sees them pending: consistent, never counted twice or not at all.
+        var during = _counters.Snapshot();
+        Assert.Equal((0L, 3L, 6L), (during.Delivered, during.Pending, during.PendingBytes));
+        Assert.True(during.IsConsistent, during.ToString());
+        Assert.Empty(_log.At(LogLevel.InfoLevel));
+
+        _ledger.EndReports();
+        var after = _counters.Snapshot();
+        Assert.Equal((3L, 0L, 0L), (after.Delivered, after.Pending, after.PendingBytes));
+        Assert.True(after.IsConsistent, after.ToString());
+        Assert.Contains("brokers reachable again", Assert.Single(_log.At(LogLevel.InfoLevel)), StringComparison.Ordinal);
+
+        // Outside a drain (the stage's other paths) a delivery counts at once.
+        Assert.True(_counters.TryAccept(10) && _counters.TryReserveBytes(2, 1_000));
+        _ledger.Count(Record(), RecordOutcome.Delivery(0, 3));
+        Assert.Equal(4, _counters.Snapshot().Delivered);
+    }
+
+    private static OutgoingRecord Record() => new(new byte[] { 1 }, new byte[] { 2 }, 2, Stopwatch.GetTimestamp());
 }

@@ -26,7 +26,7 @@ public sealed class ExporterMetricsTests : TestKit
         Assert.Equal(2, meter.Value(TracesExported));
         Assert.Equal(1, meter.Value(BufferTraces));
 
-        _counters.Delivered(0);
+        _counters.Delivered(1, 0);
         meter.Collect();
         Assert.Equal(2, metrics.Snapshot.Taken);
         Assert.Equal(1, meter.Value(TracesDelivered));

@@ -236,6 +236,6 @@ public sealed class RecordArenaTests
     {
         var value = arena.Take(Value, out var destination, out var slab);
         destination.Fill(fill);
-        return new OutgoingRecord([fill], value, Value, 0) { Slab = slab };
+        return new OutgoingRecord(new[] { fill }, value, Value, 0) { Slab = slab };
     }
 }

@@ -60,7 +60,7 @@ public sealed class RecordSenderPropertyTests
         {
             var kafka = Run(script, stingy, poisoned: []);
 
-            var handedBack = kafka.Failure?.Unsettled.Select(r => Encoding.UTF8.GetString(r.Key)).ToList() ?? [];
+            var handedBack = kafka.Failure?.Unsettled.Select(r => Encoding.UTF8.GetString(r.Key.Span)).ToList() ?? [];
             Assert.Equal(handedBack.Count, handedBack.Distinct().Count());
             Assert.All(kafka.Offered.Keys, key =>
                 Assert.Equal(1, (kafka.Outcomes.TryGetValue(key, out var o) ? o.Count : 0) + (handedBack.Contains(key) ? 1 : 0)));

@@ -102,7 +102,7 @@ public sealed class RecordSenderTests : IDisposable
         Offer(kafka, 2);
         kafka.Fatal();
         kafka.RunToCompletion(new Random(1));
-        kafka.Sender.Offer(new OutgoingRecord([1], new byte[] { 1 }, 0, 0));
+        kafka.Sender.Offer(new OutgoingRecord(new byte[] { 1 }, new byte[] { 1 }, 0, 0));
 
         Assert.All(kafka.Outcomes.Values, o => Assert.Equal(RecordOutcome.Failure(ErrorCode.Local_Fatal), o.Single()));
         Assert.Single(kafka.Producers);
