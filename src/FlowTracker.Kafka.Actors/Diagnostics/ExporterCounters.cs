@@ -9,8 +9,10 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// once as exported (or recovered from the spool) and once in its final bucket; pending is what lies between.
 /// </summary>
 /// <remarks>
-/// One short lock covers every change and every snapshot, so a snapshot taken at any moment satisfies
+/// One short lock covers every change of a count and every snapshot, so a snapshot taken at any moment satisfies
 /// <c>exported + recovered = delivered + dropped + failed + left-in-spool + pending</c> exactly, not only at rest.
+/// The pending bytes are a gauge outside the identity: they change by compare-and-swap, so that the actor's
+/// reservation (once per trace) does not contend with the callers' exports for the lock.
 /// <see cref="Seal"/> ends the accounting: what is still pending then is counted once, and nothing
 /// changes a bucket afterwards. With the spool on, pending traces the actor kept on disk only (its memory
 /// full) are counted apart, so that the end leaves them in the spool rather than dropping them.
@@ -88,14 +90,13 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
-            if (_sealed || !HasRoom(bytes, maxBytes))
+            if (_sealed || !TryAddBytes(bytes, maxBytes, evenIfOver: true))
             {
                 return false;
             }
 
             _recovered++;
             _pending++;
-            _pendingBytes += bytes;
             return true;
         }
     }
@@ -118,13 +119,12 @@ internal sealed class ExporterCounters
     {
         lock (_gate)
         {
-            if (_sealed || !HasRoom(bytes, maxBytes))
+            if (_sealed || !TryAddBytes(bytes, maxBytes, evenIfOver: true))
             {
                 return false;
             }
 
             _diskOnly--;
-            _pendingBytes += bytes;
             return true;
         }
     }
@@ -136,7 +136,7 @@ internal sealed class ExporterCounters
         {
             if (!_sealed)
             {
-                _pendingBytes -= bytes;
+                Interlocked.Add(ref _pendingBytes, -bytes);
             }
         }
     }
@@ -216,7 +216,7 @@ internal sealed class ExporterCounters
             _leftInSpool += _diskOnly;
             _diskOnly = 0;
             _pending = 0;
-            _pendingBytes = 0;
+            Interlocked.Exchange(ref _pendingBytes, 0);
             return left;
         }
     }
@@ -232,25 +232,12 @@ internal sealed class ExporterCounters
     }
 
     /// <summary>Reserves bytes for an accepted trace's record; false when the byte budget is spent.</summary>
-    public bool TryReserveBytes(long bytes, long maxBytes)
-    {
-        lock (_gate)
-        {
-            if (_sealed)
-            {
-                // Counted already: reserve nothing, the settlement that follows changes nothing either.
-                return true;
-            }
-
-            if (_pendingBytes + bytes > maxBytes)
-            {
-                return false;
-            }
-
-            _pendingBytes += bytes;
-            return true;
-        }
-    }
+    /// <remarks>
+    /// Without the lock (the actor reserves once per trace while callers take the lock to export): the bytes are not part
+    /// of the identity, and a reservation that races with <see cref="Seal"/> is not seen, since a sealed snapshot reports none.
+    /// </remarks>
+    public bool TryReserveBytes(long bytes, long maxBytes) =>
+        Volatile.Read(ref _sealed) || TryAddBytes(bytes, maxBytes, evenIfOver: false);
 
     public void Dropped(DropReason reason, long reservedBytes = 0)
     {
@@ -282,7 +269,7 @@ internal sealed class ExporterCounters
             _delivered += traces;
             var unreachableSince = _brokersUnreachableSince;
             _brokersUnreachableSince = null;
-            _pendingBytes -= reservedBytes;
+            Interlocked.Add(ref _pendingBytes, -reservedBytes);
             _pending -= traces;
             return unreachableSince;
         }
@@ -381,7 +368,7 @@ internal sealed class ExporterCounters
         DateTimeOffset? unreachableSince, lastRestart;
         lock (_gate)
         {
-            (exported, delivered, pending, pendingBytes, restarts, possibleDuplicates) = (_exported, _delivered, _pending, _pendingBytes, _restarts, _possibleDuplicates);
+            (exported, delivered, pending, pendingBytes, restarts, possibleDuplicates) = (_exported, _delivered, _pending, _sealed ? 0 : Interlocked.Read(ref _pendingBytes), _restarts, _possibleDuplicates);
             dropped = (long[])_dropped.Clone();
             failed = _failed.Count == 0 ? [] : [.. _failed];
             (producerFailure, unreachableSince, lastRestart) = (_producerFailure, _brokersUnreachableSince, _lastRestart);
@@ -415,12 +402,31 @@ internal sealed class ExporterCounters
         };
     }
 
-    // A record larger than the whole budget still goes when nothing else is held, else it would wait for ever.
-    private bool HasRoom(long bytes, long maxBytes) => _pendingBytes == 0 || _pendingBytes + bytes <= maxBytes;
+    /// <summary>
+    /// Adds <paramref name="bytes"/> to what is pending if they fit in <paramref name="maxBytes"/>; with
+    /// <paramref name="evenIfOver"/> also when nothing else is held (a record larger than the whole budget read back from
+    /// the spool would otherwise wait for ever). One compare-and-swap, since <see cref="TryReserveBytes"/> takes no lock.
+    /// </summary>
+    private bool TryAddBytes(long bytes, long maxBytes, bool evenIfOver)
+    {
+        var current = Interlocked.Read(ref _pendingBytes);
+        while (current + bytes <= maxBytes || (evenIfOver && current == 0))
+        {
+            var seen = Interlocked.CompareExchange(ref _pendingBytes, current + bytes, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
 
     private void Settle(long reservedBytes)
     {
-        _pendingBytes -= reservedBytes;
+        Interlocked.Add(ref _pendingBytes, -reservedBytes);
         _pending--;
     }
 }
