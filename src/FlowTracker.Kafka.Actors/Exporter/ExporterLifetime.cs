@@ -141,6 +141,14 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
     /// </summary>
     public void Offer(OutgoingRecord record)
     {
+        // Once per trace, on the actor's thread: the running stream's buffer takes it without the lock. A stream that
+        // ends takes back what its buffer holds after closing it (under the lock), so a record written before the close
+        // is carried over with the rest, and a write after it fails and takes the path below.
+        if (Volatile.Read(ref _stream) is { } running && running.Buffer.Writer.TryWrite(record))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (_stream is { } stream)

@@ -133,10 +133,28 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     private OutgoingRecord Whole(RecordKey key, long size, long acceptedAt)
     {
         var written = _buffer.WrittenSpan;
-        var bytes = _arena.Take(key.Length + written.Length, out var destination, out var slab);
+        var (keyBytes, value) = Room(key, written.Length, out var destination, out var slab);
+        written.CopyTo(destination);
+        return new OutgoingRecord(keyBytes, value, size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
+    }
+
+    /// <summary>
+    /// Room for a record's key (written here) and its value (for the caller to write into <paramref name="valueDestination"/>):
+    /// side by side in the arena's slab, or, for a value the arena gives an array of its own, a key array apart, so that
+    /// the large value goes to Produce as it is instead of being copied out of a shared array.
+    /// </summary>
+    private (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value) Room(RecordKey key, int valueLength, out Span<byte> valueDestination, out RecordSlab? slab)
+    {
+        if (key.Length + valueLength > RecordArena.LargestPacked)
+        {
+            var own = _arena.Take(valueLength, out valueDestination, out slab);
+            return (Encoding.UTF8.GetBytes(key.TraceId), own);
+        }
+
+        var bytes = _arena.Take(key.Length + valueLength, out var destination, out slab);
         Encoding.UTF8.GetBytes(key.TraceId, destination);
-        written.CopyTo(destination[key.Length..]);
-        return new OutgoingRecord(bytes[..key.Length], bytes[key.Length..], size + OutgoingRecord.BookkeepingBytes, acceptedAt) { Slab = slab };
+        valueDestination = destination[key.Length..];
+        return (bytes[..key.Length], bytes[key.Length..]);
     }
 
     private int EncodeWhole(Trace snapshot, out int spansStart)
@@ -201,13 +219,11 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             var from = SpanStart(first, spansStart);
             var to = _spanEnds[first + count - 1];
             // Each part its own key: a part settles (and frees its room) on its own.
-            var bytes = _arena.Take(key.Length + spansStart + (to - from) + 2, out var destination, out var slab);
-            Encoding.UTF8.GetBytes(key.TraceId, destination);
-            destination = destination[key.Length..];
+            var (keyBytes, value) = Room(key, spansStart + (to - from) + 2, out var destination, out var slab);
             written[..spansStart].CopyTo(destination);
             written[from..to].CopyTo(destination[spansStart..]);
             "]}"u8.CopyTo(destination[(spansStart + (to - from))..]);
-            parts[i] = new OutgoingRecord(bytes[..key.Length], bytes[key.Length..], sizes[i], acceptedAt) { Parts = trace, PartIndex = i, Slab = slab };
+            parts[i] = new OutgoingRecord(keyBytes, value, sizes[i], acceptedAt) { Parts = trace, PartIndex = i, Slab = slab };
         }
 
         return parts;
