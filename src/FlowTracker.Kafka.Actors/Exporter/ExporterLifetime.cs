@@ -374,16 +374,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             ShutdownFlush.Unregister(system, exporter);
         }
 
-        // UnreadAtStop: how many of the dropped traces were still waiting for the exporter actor when the stream ended.
-        _log.Info(
-            "FlowTracker Kafka exporter stopped: exported={Exported} delivered={Delivered} dropped={Dropped} [{DroppedByReason}] failed={Failed} [{FailedByError}] "
-            + "pending={Pending} restarts={ProducerRestarts} possible-duplicates={PossibleDuplicates} unread-at-stop={UnreadAtStop} producer-failure={ProducerFailure} "
-            + "recovered={Recovered} left-in-spool={LeftInSpool}",
-            [
-                stats.Exported, stats.Delivered, stats.Dropped, ExporterStats.Format(stats.DroppedByReason), stats.Failed, ExporterStats.Format(stats.FailedByError),
-                stats.Pending, stats.ProducerRestarts, stats.PossibleDuplicates, unread, stats.ProducerFailure ?? "none",
-                stats.Recovered, stats.LeftInSpool,
-            ]);
+        StopSummary.Write(_log, stats, unread);
         _final.TrySetResult(stats);
     }
 
