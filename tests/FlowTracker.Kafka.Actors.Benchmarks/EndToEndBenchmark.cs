@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Akka.Actor;
-using Confluent.Kafka;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
@@ -33,8 +31,12 @@ internal static class EndToEndBenchmark
             var rawTopic = $"e2e-raw-{round}";
             cluster.CreateTopic(exporterTopic, partitions: 6);
             cluster.CreateTopic(rawTopic, partitions: 6);
+            var probe = BenchProbe.Start();
             var (exporterTime, exporterBytes) = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round, spool);
-            var (rawTime, rawBytes) = Raw(cluster.BootstrapServers, rawTopic, data);
+            output.WriteLine($"    exporter: {probe}");
+            probe = BenchProbe.Start();
+            var (rawTime, rawBytes) = RawConfluentLoop.Run(cluster.BootstrapServers, rawTopic, data, data.Length);
+            output.WriteLine($"    raw loop: {probe}");
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  {(round == 0 ? "warm-up" : $"round {round}")}: exporter {Rate(traces, exporterTime):N0}/s ({exporterBytes:N0} B allocated a trace), raw loop {Rate(traces, rawTime):N0}/s ({rawBytes:N0} B)"));
@@ -92,64 +94,6 @@ internal static class EndToEndBenchmark
         }
 
         return (elapsed, perTrace);
-    }
-
-    private static (TimeSpan Elapsed, double BytesPerTrace) Raw(string bootstrap, string topic, Trace[] data)
-    {
-        var config = new Dictionary<string, string>(KafkaExporterOptions.ProducerDefaults) { ["bootstrap.servers"] = bootstrap };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-        var delivered = 0L;
-        var failed = 0L;
-        Action<DeliveryReport<byte[], byte[]>> onReport = r =>
-        {
-            if (r.Error.IsError)
-            {
-                Interlocked.Increment(ref failed);
-            }
-            else
-            {
-                Interlocked.Increment(ref delivered);
-            }
-        };
-        var contentType = Encoding.UTF8.GetBytes(TraceJson.ContentType);
-        void Send(Trace trace)
-        {
-            var message = new Message<byte[], byte[]>
-            {
-                Key = Encoding.UTF8.GetBytes(trace.TraceId),
-                Value = TraceJson.SerializeToUtf8Bytes(trace),
-                Headers = new Headers { { "content-type", contentType } },
-            };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, message, onReport);
-                    return;
-                }
-                catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    Thread.Sleep(1);
-                }
-            }
-        }
-
-        Send(data[0]);
-        producer.Flush(TimeSpan.FromSeconds(30));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
-        foreach (var trace in data)
-        {
-            Send(trace);
-        }
-
-        while (Interlocked.Read(ref delivered) + Interlocked.Read(ref failed) < data.Length + 1)
-        {
-            Thread.Sleep(1);
-        }
-
-        var perTrace = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)data.Length;
-        return failed == 0 ? (clock.Elapsed, perTrace) : throw new InvalidOperationException($"The raw loop failed {failed} record(s).");
     }
 
     private static double Rate(int traces, TimeSpan elapsed) => traces / elapsed.TotalSeconds;
