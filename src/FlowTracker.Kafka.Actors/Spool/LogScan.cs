@@ -146,13 +146,14 @@ internal sealed unsafe class LogScan : IDisposable
         for (var pageStart = from & ~(long)(_geometry.PageSize - 1); pageStart < until; pageStart += _geometry.PageSize)
         {
             // An entry never spans pages, nor the committed tail; a page is never split between segments. Read from
-            // where the search starts only: the check after padding reads a few bytes, not a page.
+            // where the search starts only.
             var readFrom = Math.Max(from, pageStart);
             var pageEnd = Math.Min(pageStart + _geometry.PageSize, until);
             var bytes = (int)(pageEnd - readFrom);
             if (_page.Length < bytes)
             {
-                _page = new byte[_geometry.PageSize];
+                // As large as asked, not a page: the check after padding reads a few bytes once a page.
+                _page = new byte[bytes];
             }
 
             var read = ReadPage(Path.Combine(_directory, $"{SpoolLog.SegmentName}.{pageStart >> _geometry.SegmentBits}"), readFrom & segmentMask, _page.AsSpan(0, bytes));
