@@ -22,6 +22,9 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
 {
     /// <summary>How often a wait looks again without being woken: a commit that made more records readable wakes nobody.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A feeder waiting for memory waits for a sixteenth of it (512 KiB of the default 8 MiB, about 240 traces): a few percent of it idle, for a wake-up a batch instead of a record.</summary>
+    private const int WakeBatches = 16;
     private readonly RecordArena _arena = new();
     private SpoolEntryReader<OutgoingRecord>? _toOutgoing;
     private Thread? _thread;
@@ -133,7 +136,8 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
                     return;
                 }
 
-                if (owner.ReadUpTo(record!.SpoolId.End))
+                // Short of the end it last saw it cannot have caught up: the gate the actor appends under is not asked.
+                if (record!.SpoolId.End >= end && owner.ReadUpTo(record.SpoolId.End))
                 {
                     lifetime.FeederIdle();
                 }
@@ -157,15 +161,19 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
             owner.Wake.Reset();
             if (recovered ? counters.TryRecover(bytes, owner.MemoryBytes) : counters.TryReadBack(bytes, owner.MemoryBytes))
             {
+                owner.WakeAfter(0);
                 break;
             }
 
             if (_stopping || counters.IsSealed)
             {
+                owner.WakeAfter(0);
                 record.Release();
                 return false;
             }
 
+            // Woken once a batch of memory is free: then it reads and hands over a batch of records in a row.
+            owner.WakeAfter(Math.Max(bytes, owner.MemoryBytes / WakeBatches));
             owner.Wake.Wait(Poll);
         }
 
