@@ -64,6 +64,10 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
         {
             log.Error(ex, "FlowTracker Kafka exporter: reading the spool back failed; what waits there stays for the next start.");
         }
+        finally
+        {
+            _arena.Leave();
+        }
     }
 
     /// <returns>False when the exporter ended before everything was read.</returns>
