@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Akka.Actor;
-using Confluent.Kafka;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Benchmarks;
@@ -24,8 +22,6 @@ internal static class EndToEndBenchmark
         var rawTimes = new List<TimeSpan>();
         var exporterAllocations = new List<double>();
         var rawAllocations = new List<double>();
-        var exporterCosts = new List<RunCost>();
-        var rawCosts = new List<RunCost>();
         using var system = ActorSystem.Create("bench-e2e", "akka.loglevel = WARNING");
         // Round 0 warms the JIT, the allocator and the cluster for both, and is not counted.
         for (var round = 0; round <= rounds; round++)
@@ -35,19 +31,21 @@ internal static class EndToEndBenchmark
             var rawTopic = $"e2e-raw-{round}";
             cluster.CreateTopic(exporterTopic, partitions: 6);
             cluster.CreateTopic(rawTopic, partitions: 6);
-            var (exporterTime, exporterBytes, exporterCost) = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round, spool);
-            var (rawTime, rawBytes, rawCost) = Raw(cluster.BootstrapServers, rawTopic, data);
+            var probe = BenchProbe.Start();
+            var (exporterTime, exporterBytes) = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round, spool);
+            output.WriteLine($"    exporter: {probe}");
+            probe = BenchProbe.Start();
+            var (rawTime, rawBytes) = RawConfluentLoop.Run(cluster.BootstrapServers, rawTopic, data, data.Length);
+            output.WriteLine($"    raw loop: {probe}");
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {(round == 0 ? "warm-up" : $"round {round}")}: exporter {Rate(traces, exporterTime):N0}/s ({exporterBytes:N0} B allocated a trace, {exporterCost}), raw loop {Rate(traces, rawTime):N0}/s ({rawBytes:N0} B, {rawCost})"));
+                $"  {(round == 0 ? "warm-up" : $"round {round}")}: exporter {Rate(traces, exporterTime):N0}/s ({exporterBytes:N0} B allocated a trace), raw loop {Rate(traces, rawTime):N0}/s ({rawBytes:N0} B)"));
             if (round > 0)
             {
                 exporterTimes.Add(exporterTime);
                 rawTimes.Add(rawTime);
                 exporterAllocations.Add(exporterBytes);
                 rawAllocations.Add(rawBytes);
-                exporterCosts.Add(exporterCost);
-                rawCosts.Add(rawCost);
             }
         }
 
@@ -66,16 +64,9 @@ internal static class EndToEndBenchmark
         var rawMedian = rawAllocations.Order().ElementAt(rawAllocations.Count / 2);
         report.Add(section, "raw loop, bytes allocated a delivered trace (all threads)", $"{rawMedian:N0} B (record value {average:N0} B)");
         report.Add(section, "exporter, bytes allocated a delivered trace (all threads)", $"{exporterMedian:N0} B (raw {(exporterMedian >= rawMedian ? "+" : "−")} {Math.Abs(exporterMedian - rawMedian):N0} B)", spool ? string.Empty : "≤ raw + 512 B");
-
-        // CPU and garbage-collection pauses are what a loaded machine distorts least: the process's CPU per trace
-        // (librdkafka's threads and the in-process brokers included, the same for both) and the pauses of a run.
-        var exporterCpu = RunCost.Median(exporterCosts, c => c.CpuMicrosecondsPerTrace);
-        var rawCpu = RunCost.Median(rawCosts, c => c.CpuMicrosecondsPerTrace);
-        report.Add(section, "CPU a delivered trace (the process), exporter / raw", string.Create(CultureInfo.InvariantCulture, $"{exporterCpu:0.0} µs / {rawCpu:0.0} µs = {exporterCpu / rawCpu:0.00}"));
-        report.Add(section, "garbage-collection pauses a run, exporter / raw", string.Create(CultureInfo.InvariantCulture, $"{RunCost.Median(exporterCosts, c => c.PauseMilliseconds):N0} ms / {RunCost.Median(rawCosts, c => c.PauseMilliseconds):N0} ms"));
     }
 
-    private static async Task<(TimeSpan Elapsed, double BytesPerTrace, RunCost Cost)> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
+    private static async Task<(TimeSpan Elapsed, double BytesPerTrace)> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
     {
         // The buffer holds the whole burst: this measures throughput, not the drop policy.
         var options = BenchOptions.HoldingAll(bootstrap, topic, data.Length);
@@ -87,7 +78,6 @@ internal static class EndToEndBenchmark
         exporter.Export(data[0]);
         await BenchWait.UntilAsync(() => exporter.Stats.Delivered == 1, "the warm-up delivery");
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cost = RunCost.Start();
         var clock = Stopwatch.StartNew();
         foreach (var trace in data)
         {
@@ -97,7 +87,6 @@ internal static class EndToEndBenchmark
         // One snapshot a look (every millisecond), as the raw loop reads its counters once a look.
         await BenchWait.UntilAsync(() => exporter.Stats is var now && now.Delivered + now.Dropped + now.Failed == data.Length + 1, "the exporter's deliveries");
         var elapsed = clock.Elapsed;
-        var spent = cost.Stop(data.Length);
         var perTrace = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)data.Length;
         var stats = await exporter.StopAsync(TimeSpan.FromSeconds(60));
         if (stats.Delivered != data.Length + 1)
@@ -105,67 +94,7 @@ internal static class EndToEndBenchmark
             throw new InvalidOperationException($"The exporter did not deliver every trace: {stats}");
         }
 
-        return (elapsed, perTrace, spent);
-    }
-
-    private static (TimeSpan Elapsed, double BytesPerTrace, RunCost Cost) Raw(string bootstrap, string topic, Trace[] data)
-    {
-        var config = new Dictionary<string, string>(KafkaExporterOptions.ProducerDefaults) { ["bootstrap.servers"] = bootstrap };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-        var delivered = 0L;
-        var failed = 0L;
-        Action<DeliveryReport<byte[], byte[]>> onReport = r =>
-        {
-            if (r.Error.IsError)
-            {
-                Interlocked.Increment(ref failed);
-            }
-            else
-            {
-                Interlocked.Increment(ref delivered);
-            }
-        };
-        var contentType = Encoding.UTF8.GetBytes(TraceJson.ContentType);
-        void Send(Trace trace)
-        {
-            var message = new Message<byte[], byte[]>
-            {
-                Key = Encoding.UTF8.GetBytes(trace.TraceId),
-                Value = TraceJson.SerializeToUtf8Bytes(trace),
-                Headers = new Headers { { "content-type", contentType } },
-            };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, message, onReport);
-                    return;
-                }
-                catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    Thread.Sleep(1);
-                }
-            }
-        }
-
-        Send(data[0]);
-        producer.Flush(TimeSpan.FromSeconds(30));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cost = RunCost.Start();
-        var clock = Stopwatch.StartNew();
-        foreach (var trace in data)
-        {
-            Send(trace);
-        }
-
-        while (Interlocked.Read(ref delivered) + Interlocked.Read(ref failed) < data.Length + 1)
-        {
-            Thread.Sleep(1);
-        }
-
-        var spent = cost.Stop(data.Length);
-        var perTrace = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)data.Length;
-        return failed == 0 ? (clock.Elapsed, perTrace, spent) : throw new InvalidOperationException($"The raw loop failed {failed} record(s).");
+        return (elapsed, perTrace);
     }
 
     private static double Rate(int traces, TimeSpan elapsed) => traces / elapsed.TotalSeconds;

@@ -34,6 +34,10 @@ internal sealed class ExporterSpool : IDisposable
     private int _diskOnlyRun;
     private volatile bool _feeding;
 
+    // While the feeder waits for memory: wake it once this many bytes settled (0: on every settle).
+    private long _wakeAfterBytes;
+    private long _settledBytes;
+
     private ExporterSpool(TraceSpool spool, ExporterLifetime lifetime, ExporterCounters counters, long memoryBytes, long maxBufferedBytes, ILoggingAdapter log)
     {
         _spool = spool;
@@ -142,20 +146,45 @@ internal sealed class ExporterSpool : IDisposable
             _spool.Remove(record.SpoolId);
         }
 
-        // Memory was given back: the feeder may read the next record.
+        // Memory was given back: the feeder may read on. A feeder waiting for memory is woken once a batch has settled,
+        // not for each record: woken per record it took one, waited again, and the two threads ping-ponged on 2 cores.
+        // A delivery's memory is counted when the stage's drain of reports ends (RoomFreed), after this call.
         if (_feeding)
         {
-            _wake.Set();
+            Interlocked.Add(ref _settledBytes, record.ReservedBytes);
+            if (outcome.Kind != RecordOutcomeKind.Delivered)
+            {
+                WakeIfDue();
+            }
         }
     }
 
-    /// <summary>The stage counted deliveries, giving their memory back: the feeder may read the next record.</summary>
-    public void RoomFreed()
+    private void WakeIfDue()
     {
         if (_feeding)
         {
-            _wake.Set();
+            var after = Volatile.Read(ref _wakeAfterBytes);
+            if (after == 0 || Volatile.Read(ref _settledBytes) >= after)
+            {
+                _wake.Set();
+            }
         }
+    }
+
+    /// <summary>
+    /// The stage counted a drain's deliveries, giving their memory back (<see cref="Stages.RecordSender"/> counts
+    /// deliveries once a drain of reports ends, after their <see cref="Settled"/> calls): the feeder may read on.
+    /// </summary>
+    public void RoomFreed() => WakeIfDue();
+
+    /// <summary>
+    /// The feeder, before it waits for memory: wake it once <paramref name="bytes"/> settled (a settle before this call
+    /// woke it already; its wait is bounded by its poll whatever happens). Zero: on every settle again.
+    /// </summary>
+    internal void WakeAfter(long bytes)
+    {
+        Interlocked.Exchange(ref _settledBytes, 0);
+        Volatile.Write(ref _wakeAfterBytes, bytes);
     }
 
     /// <summary>A record dropped for good outside the stage (a carried-over record the new stream had no room for).</summary>

@@ -5,92 +5,165 @@ using Microsoft.Win32.SafeHandles;
 namespace FlowTracker.Kafka.Actors.Spool;
 
 /// <summary>
-/// Reads a FasterLog oldest first from <c>from</c> to <c>until</c>, going past what it cannot read. FasterLog finds
-/// an entry by the length before the previous one, so after a damaged entry it either throws (a garbage length) or
-/// reads on at garbage addresses, every "entry" failing its CRC: a place the CRC rejects is therefore resynchronised
-/// here, by looking in the segment files at each aligned address after it for an entry whose length and CRC are
-/// valid, the rest of its page, then the pages after; the scan goes on from the first one found. Zeroed space (a
-/// page's padding, or a file cut short) is skipped by FasterLog itself.
+/// Reads a FasterLog oldest first from an address, going past what it cannot read: the backlog an earlier run left
+/// (up to its end) and this run's records read back (as far as commits reach, then on as they reach further). One
+/// thread uses it.
 /// </summary>
-internal static class LogScan
+/// <remarks>
+/// FasterLog finds an entry by the length before the previous one, so after a damaged entry it either throws (a
+/// garbage length) or reads on at garbage addresses, every "entry" failing its CRC; and a zero where a length should
+/// be is, to FasterLog, the padding at a page's end: it goes on at the next page, silently, whatever valid entries
+/// follow in this one. Each such place is resynchronised here, by looking in the segment files at each aligned
+/// address after it for an entry whose length and CRC are valid, the rest of its page, then the pages after; the
+/// scan goes on from the first one found. Zeros that reach the page's end, with no whole entry after them, cannot be
+/// told from padding and are not counted. Entries are handed out in place, in FasterLog's memory (no copy): the
+/// caller copies what it keeps before the next call, which also ends FasterLog's protection of that memory.
+/// </remarks>
+internal sealed unsafe class LogScan : IDisposable
 {
     /// <summary>FasterLog's entry header without its checksum: the entry's length; entries are aligned to it.</summary>
     private const int HeaderSize = 4;
 
-    /// <summary>One whole record read, or (<paramref name="Entry"/> null) a damaged place skipped, the scan going on at <paramref name="Address"/>.</summary>
-    internal readonly record struct Item(long Address, byte[]? Entry, int Length);
+    private readonly FasterLog _log;
+    private readonly long _until;
+    private readonly SpoolGeometry _geometry;
+    private readonly string _directory;
+    private FasterLogScanIterator? _iterator;
+    private bool _held;
+    private byte[] _page = [];
 
-    public static IEnumerable<Item> Read(FasterLog log, long from, long until, SpoolGeometry geometry, string directory)
+    /// <summary>A scan from <paramref name="from"/> to <paramref name="until"/>, or (<see cref="long.MaxValue"/>) on as far as commits reach.</summary>
+    public LogScan(FasterLog log, long from, long until, SpoolGeometry geometry, string directory)
     {
-        var start = from;
-        while (start < until)
+        _log = log;
+        _until = until;
+        _geometry = geometry;
+        _directory = directory;
+        Position = from;
+    }
+
+    internal enum Step
+    {
+        /// <summary>Nothing more: the end was reached, or nothing more is committed yet (ask again later).</summary>
+        None,
+
+        /// <summary>A whole entry of ours (version and CRC check out), valid until the next call.</summary>
+        Entry,
+
+        /// <summary>A damaged place was skipped: the scan goes on at <see cref="Position"/>.</summary>
+        Damaged,
+    }
+
+    /// <summary>Where the next entry is looked for: the end of the last one handed out, or past a damaged place.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>The next entry (its address and bytes, its FasterLog header excluded), or a damaged place skipped (then <paramref name="address"/> says nothing).</summary>
+    public Step Next(out long address, out ReadOnlySpan<byte> entry)
+    {
+        Release();
+        entry = default;
+        var iterator = _iterator ??= _log.Scan(Position, _until, scanBufferingMode: ScanBufferingMode.SinglePageBuffering);
+        byte* bytes;
+        int length;
+        long next;
+        try
         {
-            // Where the next entry should be: the end of the last whole one. FasterLog reads sequentially (past zeroed
-            // padding only), so a throw means the entry there, or the first of a later page, is damaged.
-            var damaged = -1L;
-            var expected = start;
-            using (var iterator = log.Scan(start, until))
+            if (!iterator.UnsafeGetNext(out bytes, out length, out address, out next))
             {
-                while (true)
-                {
-                    byte[] entry;
-                    int length;
-                    long address;
-                    try
-                    {
-                        if (!iterator.GetNext(out entry, out length, out address))
-                        {
-                            break;
-                        }
-                    }
+                return Step.None;
+            }
+        }
 #pragma warning disable CA1031 // Whatever FasterLog says of an unreadable place, the scan skips it, counts it, and reads on.
-                    catch (Exception)
+        catch (Exception)
 #pragma warning restore CA1031
-                    {
-                        damaged = expected;
-                        break;
-                    }
+        {
+            // FasterLog reads sequentially (past zeros only), so the entry expected here, or the first of a later page, is damaged.
+            address = 0;
+            return Resync(Position);
+        }
 
-                    if (!SpoolRecordFormat.IsWhole(entry.AsSpan(0, length)))
-                    {
-                        damaged = address;
-                        break;
-                    }
+        _held = true;
+        var found = new ReadOnlySpan<byte>(bytes, length);
+        if (!SpoolRecordFormat.IsWhole(found))
+        {
+            return Resync(address);
+        }
 
-                    expected = address + HeaderSize + ((length + 3) & ~3);
-                    yield return new Item(address, entry, length);
-                }
-            }
+        // FasterLog went from the middle of a page to a later page over zeros: padding, unless whole entries lie after them.
+        if (address > Position && (Position & (_geometry.PageSize - 1)) != 0
+            && NextWhole(Position, Math.Min(address, (Position & -_geometry.PageSize) + _geometry.PageSize)) is var hidden && hidden < address)
+        {
+            Restart(hidden);
+            return Step.Damaged;
+        }
 
-            if (damaged < 0)
-            {
-                yield break;
-            }
+        Position = next;
+        entry = found;
+        return Step.Entry;
+    }
 
-            // Past the damaged place's first word, so the scan always moves on.
-            start = NextWhole(damaged + HeaderSize, until, geometry, directory);
-            yield return new Item(start, null, 0);
+    public void Dispose()
+    {
+        Release();
+        _iterator?.Dispose();
+        _iterator = null;
+    }
+
+    /// <summary>
+    /// Ends FasterLog's protection of the entry handed out last: its memory may be reused from now on. Call it as soon
+    /// as the entry is copied: while a thread holds an entry, FasterLog's epoch cannot move on, so pages are neither
+    /// flushed nor freed, and appends and commits wait.
+    /// </summary>
+    public void Release()
+    {
+        if (_held)
+        {
+            _held = false;
+            _iterator!.UnsafeRelease();
         }
     }
 
-    /// <summary>The first aligned address from <paramref name="from"/> on that holds a whole entry of ours; <paramref name="until"/> if none.</summary>
-    private static long NextWhole(long from, long until, SpoolGeometry geometry, string directory)
+    private Step Resync(long damaged)
     {
-        var page = new byte[geometry.PageSize];
-        var segmentMask = (1L << geometry.SegmentBits) - 1;
-        for (var pageStart = from & ~(long)(geometry.PageSize - 1); pageStart < until; pageStart += geometry.PageSize)
+        // Past the damaged place's first word, so the scan always moves on; never past what commits made durable.
+        var limit = Math.Min(_until, _log.CommittedUntilAddress);
+        Restart(NextWhole(damaged + HeaderSize, limit));
+        return Step.Damaged;
+    }
+
+    private void Restart(long at)
+    {
+        Release();
+        _iterator?.Dispose();
+        _iterator = null;
+        Position = at;
+    }
+
+    /// <summary>The first aligned address from <paramref name="from"/> on that holds a whole entry of ours; <paramref name="until"/> if none.</summary>
+    private long NextWhole(long from, long until)
+    {
+        var segmentMask = (1L << _geometry.SegmentBits) - 1;
+        for (var pageStart = from & ~(long)(_geometry.PageSize - 1); pageStart < until; pageStart += _geometry.PageSize)
         {
-            // An entry never spans pages, nor the committed tail; a page is never split between segments.
-            var pageEnd = Math.Min(pageStart + geometry.PageSize, until);
-            var read = ReadPage(Path.Combine(directory, $"{SpoolLog.SegmentName}.{pageStart >> geometry.SegmentBits}"), pageStart & segmentMask, page.AsSpan(0, (int)(pageEnd - pageStart)));
-            for (var at = Math.Max(from, pageStart); at + HeaderSize + SpoolRecordFormat.MinSize <= pageStart + read; at += HeaderSize)
+            // An entry never spans pages, nor the committed tail; a page is never split between segments. Read from
+            // where the search starts only.
+            var readFrom = Math.Max(from, pageStart);
+            var pageEnd = Math.Min(pageStart + _geometry.PageSize, until);
+            var bytes = (int)(pageEnd - readFrom);
+            if (_page.Length < bytes)
             {
-                var offset = (int)(at - pageStart);
-                var length = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset));
+                // As large as asked, not a page: the check after padding reads a few bytes once a page.
+                _page = new byte[bytes];
+            }
+
+            var read = ReadPage(Path.Combine(_directory, $"{SpoolLog.SegmentName}.{pageStart >> _geometry.SegmentBits}"), readFrom & segmentMask, _page.AsSpan(0, bytes));
+            for (var offset = 0; offset + HeaderSize + SpoolRecordFormat.MinSize <= read; offset += HeaderSize)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(_page.AsSpan(offset));
                 if (length >= SpoolRecordFormat.MinSize && length <= read - offset - HeaderSize
-                    && SpoolRecordFormat.IsWhole(page.AsSpan(offset + HeaderSize, length)))
+                    && SpoolRecordFormat.IsWhole(_page.AsSpan(offset + HeaderSize, length)))
                 {
-                    return at;
+                    return readFrom + offset;
                 }
             }
         }

@@ -39,14 +39,19 @@ internal sealed class SpoolDevice : StorageDeviceBase
     }
 
     public override unsafe void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
-        Submit(callback, context, () =>
+        Submit(callback, context, inline: false, () =>
         {
             RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
             return numBytesToWrite;
         });
 
+    /// <remarks>
+    /// Inline on the caller's thread (the spool's reader), never queued: behind the queue's O_SYNC page writes a reader
+    /// waited for the disk to take the write-ahead of a burst before it could read back a page that was long written
+    /// (FasterLog reads only pages already flushed, so no queued write is one it needs); from the page cache a read is short.
+    /// </remarks>
     public override unsafe void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
-        Submit(callback, context, () =>
+        Submit(callback, context, inline: true, () =>
         {
             var destination = new Span<byte>((void*)destinationAddress, (int)readLength);
             var handle = Segment(segmentId);
@@ -93,7 +98,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
         }
     }
 
-    private void Submit(DeviceIOCompletionCallback callback, object context, Func<uint> io)
+    private void Submit(DeviceIOCompletionCallback callback, object context, bool inline, Func<uint> io)
     {
         void Complete()
         {
@@ -112,7 +117,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
             callback(errorCode, bytes, context);
         }
 
-        if (_queue is not { } queue)
+        if (inline || _queue is not { } queue)
         {
             Complete();
         }

@@ -1,70 +1,60 @@
-using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
-using FASTER.core;
-
 namespace FlowTracker.Kafka.Actors.Spool;
+
+/// <summary>
+/// Makes a record of the caller's from a whole entry read back (its key at <paramref name="key"/>, its value from
+/// <paramref name="valueAt"/> to its end): the entry lies in the log's memory, valid during the call only.
+/// </summary>
+internal delegate T SpoolEntryReader<out T>(SpoolId id, ReadOnlySpan<byte> entry, Range key, int valueAt);
 
 /// <summary>
 /// Reads this run's records back, oldest first, from an address on: the records the exporter kept on disk only
 /// while its memory was full. It reads as far as commits have made records durable, and reads on once the next
-/// commit covered more. One thread uses it; it is disposed before its spool.
+/// commit covered more; past a damaged place it goes on at the next whole record (<see cref="LogScan"/>). One
+/// thread uses it; it is disposed before its spool.
 /// </summary>
 internal sealed class SpoolReader : IDisposable
 {
-    private readonly FasterLog? _log;
-    private readonly int _pageBits;
+    private readonly LogScan? _scan;
     private readonly Action _corrupt;
-    private FasterLogScanIterator? _iterator;
+    private readonly int _headerSize;
 
-    public SpoolReader(FasterLog? log, long from, int pageBits, Action corrupt)
+    public SpoolReader(LogScan? scan, int headerSize, long from, Action corrupt)
     {
-        _log = log;
-        _pageBits = pageBits;
+        _scan = scan;
+        _headerSize = headerSize;
         _corrupt = corrupt;
         Position = from;
-        _iterator = log?.Scan(from, long.MaxValue, scanBufferingMode: ScanBufferingMode.SinglePageBuffering);
     }
 
     /// <summary>Where the next record is looked for.</summary>
     public long Position { get; private set; }
 
-    /// <returns>The next record; false when none is committed beyond <see cref="Position"/> yet (ask again later).</returns>
-    public bool TryNext([NotNullWhen(true)] out SpoolRecord? record)
+    /// <summary>The next record, made by <paramref name="read"/> straight from the log's memory (no copy of the spool's own).</summary>
+    /// <returns>False when none is committed beyond <see cref="Position"/> yet (ask again later).</returns>
+    public bool TryNext<T>(SpoolEntryReader<T> read, out T? record)
     {
-        record = null;
-        while (_iterator is { } iterator)
+        record = default;
+        while (_scan is { } scan)
         {
-            IMemoryOwner<byte> entry;
-            int length;
-            long address;
-            try
+            var step = scan.Next(out var address, out var entry);
+            Position = Math.Max(Position, scan.Position);
+            if (step == LogScan.Step.None)
             {
-                if (!iterator.GetNext(MemoryPool<byte>.Shared, out entry, out length, out address, out var next))
-                {
-                    return false;
-                }
-
-                Position = next;
-            }
-#pragma warning disable CA1031 // A place FasterLog cannot read is skipped and counted, as at recovery: the scan goes on at the next page.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                _corrupt();
-                Position = ((Math.Max(iterator.NextAddress, Position) >> _pageBits) + 1) << _pageBits;
-                iterator.Dispose();
-                _iterator = _log!.Scan(Position, long.MaxValue, scanBufferingMode: ScanBufferingMode.SinglePageBuffering);
-                continue;
+                return false;
             }
 
-            using (entry)
+            if (step == LogScan.Step.Entry && SpoolRecordFormat.TryLocate(entry, out var key, out var valueAt))
             {
-                var id = new SpoolId(address, _log!.HeaderSize + ((length + 3) & ~3));
-                if (SpoolRecordFormat.TryRead(entry.Memory.Span[..length], id, out var read) && read is not null)
+                try
                 {
-                    record = read;
-                    return true;
+                    record = read(new SpoolId(address, _headerSize + ((entry.Length + 3) & ~3)), entry, key, valueAt);
                 }
+                finally
+                {
+                    scan.Release();
+                }
+
+                return true;
             }
 
             _corrupt();
@@ -73,9 +63,8 @@ internal sealed class SpoolReader : IDisposable
         return false;
     }
 
-    public void Dispose()
-    {
-        _iterator?.Dispose();
-        _iterator = null;
-    }
+    /// <summary>The next record as arrays of its own.</summary>
+    public bool TryNext(out SpoolRecord? record) => TryNext(SpoolRecordFormat.ToRecord, out record);
+
+    public void Dispose() => _scan?.Dispose();
 }

@@ -68,7 +68,29 @@ internal static class SpoolRecordFormat
     /// <returns>False when the entry is not a whole record of this format (torn, scrambled, or foreign).</returns>
     public static bool TryRead(ReadOnlySpan<byte> entry, SpoolId id, out SpoolRecord? record)
     {
-        record = null;
+        var headers = new List<SpoolHeader>();
+        record = Walk(entry, headers, out var key, out var valueAt)
+            ? new SpoolRecord(id, entry[key].ToArray(), entry[valueAt..].ToArray(), headers)
+            : null;
+        return record is not null;
+    }
+
+    /// <summary>A located whole record (<see cref="SpoolEntryReader{T}"/>) as arrays of its own, headers included.</summary>
+    public static SpoolRecord ToRecord(SpoolId id, ReadOnlySpan<byte> entry, Range key, int valueAt)
+    {
+        var headers = new List<SpoolHeader>();
+        Walk(entry, headers, out _, out _);
+        return new SpoolRecord(id, entry[key].ToArray(), entry[valueAt..].ToArray(), headers);
+    }
+
+    /// <summary>Where the key and the value lie in a whole record, without copying either (its headers are checked, not read).</summary>
+    /// <returns>False when the entry is not a whole record of this format.</returns>
+    public static bool TryLocate(ReadOnlySpan<byte> entry, out Range key, out int valueAt) => Walk(entry, null, out key, out valueAt);
+
+    private static bool Walk(ReadOnlySpan<byte> entry, List<SpoolHeader>? headers, out Range key, out int valueAt)
+    {
+        key = default;
+        valueAt = 0;
         if (!IsWhole(entry))
         {
             return false;
@@ -83,11 +105,10 @@ internal static class SpoolRecordFormat
             return false;
         }
 
-        var key = entry.Slice(at, keyLength).ToArray();
+        key = new Range(at, at + keyLength);
         at += keyLength;
         var count = BinaryPrimitives.ReadUInt16LittleEndian(entry[at..]);
         at += 2;
-        var headers = count == 0 ? [] : new SpoolHeader[count];
         for (var i = 0; i < count; i++)
         {
             if (entry.Length - at < 2)
@@ -102,7 +123,7 @@ internal static class SpoolRecordFormat
                 return false;
             }
 
-            var name = Encoding.UTF8.GetString(entry.Slice(at, nameLength));
+            var name = entry.Slice(at, nameLength);
             at += nameLength;
             var valueLength = BinaryPrimitives.ReadInt32LittleEndian(entry[at..]);
             at += 4;
@@ -111,11 +132,11 @@ internal static class SpoolRecordFormat
                 return false;
             }
 
-            headers[i] = new SpoolHeader(name, entry.Slice(at, valueLength).ToArray());
+            headers?.Add(new SpoolHeader(Encoding.UTF8.GetString(name), entry.Slice(at, valueLength).ToArray()));
             at += valueLength;
         }
 
-        record = new SpoolRecord(id, key, entry[at..].ToArray(), headers);
+        valueAt = at;
         return true;
     }
 

@@ -6,14 +6,14 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// The exporter's write-ahead spool on local disk, over FASTER's FasterLog (DESIGN-spool.md says why): every
 /// accepted record is appended; a commit every interval makes what was appended survive a killed process; a
 /// record is removed once its outcome is final, and the log is truncated behind the oldest record still held,
-/// which deletes whole segment files. At the next start <see cref="ReadBacklog"/> gives back what an earlier
+/// which deletes whole segment files. At the next start <see cref="OpenBacklog"/> gives back what an earlier
 /// run left, oldest first.
 /// </summary>
 /// <remarks>
 /// Threads: every public member may be called from any thread. <see cref="Append"/> is serialized by one lock
 /// (FasterLog's enqueue copies into memory; it waits only while the disk is behind by four pages);
 /// <see cref="Remove"/> and <see cref="Stats"/> take a short lock and never touch the disk; commits run on the
-/// spool's own thread. <see cref="ReadBacklog"/> may be enumerated once, on any one thread, while appends and
+/// spool's own thread. <see cref="OpenBacklog"/> may be read once, on any one thread, while appends and
 /// removals go on. Nothing here throws into the caller once <c>Open</c> returned: an IO failure makes the
 /// spool degraded (memory-only, reported by <see cref="Stats"/> and a warning) until the exporter restarts.
 /// </remarks>
@@ -40,13 +40,8 @@ internal sealed class TraceSpool : IDisposable
     private long _truncatedUntil;
     private long _liveAtClose;
     private volatile bool _closed;
-    private long _backlogFrom;
-    private long _backlogUntil;
-
-    // Ranges an earlier run had removed in the backlog, oldest first, from _unscanned on: not reached by the scan yet.
-    private List<(long Start, long End)> _recoveredRemoved = [];
-    private int _unscanned;
-    private long _appended, _committed, _removed, _full, _tooLarge, _recovered, _corrupt;
+    private SpoolBacklog _backlog;
+    private long _appended, _committed, _removed, _full, _tooLarge, _corrupt;
     private bool _backlogRead;
     private bool _disposed;
 
@@ -58,13 +53,14 @@ internal sealed class TraceSpool : IDisposable
         _warn = warn ?? (_ => { });
         _time = time ?? TimeProvider.System;
         _health = new SpoolHealth(_directory, _warn, _time);
+        _backlog = new SpoolBacklog(_gate, _ranges, null, 0, 0, [], _geometry, _directory, _warn);
     }
 
     /// <summary>Bytes of the backlog an earlier run left (records, padding and any unreadable part).</summary>
-    public long BacklogBytes => _backlogUntil - _backlogFrom;
+    public long BacklogBytes => _backlog.Until - _backlog.From;
 
     /// <summary>Where the backlog ends and this run's records begin.</summary>
-    public long BacklogEnd => _backlogUntil;
+    public long BacklogEnd => _backlog.Until;
 
     /// <summary>
     /// Opens (or creates) the spool in <paramref name="directory"/> and takes it for this process. A directory that
@@ -192,80 +188,32 @@ internal sealed class TraceSpool : IDisposable
     }
 
     /// <summary>
-    /// What an earlier run left, oldest first, streamed from disk (not held in memory). A record that cannot be
-    /// read is skipped and counted (<see cref="SpoolStats.Corrupt"/>). Once only: a second enumeration yields nothing.
+    /// What an earlier run left, oldest first, to be read on one thread (<see cref="SpoolBacklog"/>). Once only: a
+    /// second call, or a degraded spool, gives an empty one.
     /// </summary>
-    public IEnumerable<SpoolRecord> ReadBacklog()
+    public SpoolBacklog OpenBacklog()
     {
         lock (_gate)
         {
-            if (_backlogRead || _log is null || _health.IsDegraded)
-            {
-                yield break;
-            }
-
+            var read = _backlogRead || _log is null || _health.IsDegraded;
             _backlogRead = true;
+            return read ? new SpoolBacklog(_gate, _ranges, null, 0, 0, [], _geometry, _directory, _warn) : _backlog;
         }
+    }
 
-        var log = _log;
-
-        // Between one record given back and the next lies nothing to keep: padding, records an earlier run removed,
-        // unreadable places. Each such stretch becomes removed as the scan passes it, so truncation can pass it too.
-        var keptUntil = _backlogFrom;
-        var scannedUntil = _backlogFrom;
-        var skipped = 0;
-        var lastWasDamaged = false;
-        foreach (var item in LogScan.Read(log, _backlogFrom, _backlogUntil, _geometry, _directory))
+    /// <summary>What an earlier run left, oldest first, as records of their own (headers included). Once only, as <see cref="OpenBacklog"/>.</summary>
+    public IEnumerable<SpoolRecord> ReadBacklog()
+    {
+        using var backlog = OpenBacklog();
+        while (backlog.TryNext(SpoolRecordFormat.ToRecord, out var record))
         {
-            var id = item.Entry is null ? SpoolId.None : new SpoolId(item.Address, log.HeaderSize + ((item.Length + 3) & ~3));
-            scannedUntil = item.Entry is null ? item.Address : id.End;
-            SpoolRecord? record = null;
-            lastWasDamaged = item.Entry is null || (!RemovedEarlier(id.Address) && !SpoolRecordFormat.TryRead(item.Entry.AsSpan(0, item.Length), id, out record));
-            if (lastWasDamaged)
-            {
-                skipped++;
-            }
-
-            if (record is null)
-            {
-                continue;
-            }
-
-            Skip(keptUntil, id.Address);
-            keptUntil = id.End;
-            Interlocked.Increment(ref _recovered);
-            yield return record;
-        }
-
-        // The scan ended before the committed tail: the end of the log was cut short or zeroed (one place, however
-        // many records it held, and the same place as a damaged record the scan just counted). Not so when the tail
-        // is the start of the page after the last record's: a record that did not fit the rest of its page moved the
-        // tail there before it waited for memory, and a commit (or a kill) came first; that rest is padding.
-        if (scannedUntil < _backlogUntil && !lastWasDamaged && !_geometry.IsPadding(scannedUntil, _backlogUntil))
-        {
-            skipped++;
-        }
-
-        Skip(keptUntil, _backlogUntil);
-        lock (_gate)
-        {
-            _unscanned = _recoveredRemoved.Count;
-        }
-
-        if (skipped > 0)
-        {
-            Interlocked.Add(ref _corrupt, skipped);
-            _warn(SpoolWarning.Of(
-                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} had {Skipped} unreadable place(s), skipped; {Recovered} record(s) recovered.",
-                _directory,
-                skipped,
-                Interlocked.Read(ref _recovered)));
+            yield return record!;
         }
     }
 
     /// <summary>This run's records from <paramref name="address"/> on, as far as committed (nothing when degraded); disposed before the spool.</summary>
     public SpoolReader ReadFrom(long address) =>
-        new(_health.IsDegraded || _disposed ? null : _log, address, _geometry.PageBits, () => Interlocked.Increment(ref _corrupt));
+        new(_health.IsDegraded || _disposed || _log is not { } log ? null : new LogScan(log, address, long.MaxValue, _geometry, _directory), _log?.HeaderSize ?? 0, address, () => Interlocked.Increment(ref _corrupt));
 
     /// <summary>Truncates behind the oldest record still held and makes every append so far durable. The spool's thread calls it every commit interval.</summary>
     public void Commit()
@@ -289,7 +237,7 @@ internal sealed class TraceSpool : IDisposable
                         Volatile.Write(ref _truncatedUntil, until);
                     }
 
-                    cookie = _ranges.ToCookie(MaxCookieRanges, _recoveredRemoved.GetRange(_unscanned, _recoveredRemoved.Count - _unscanned));
+                    cookie = _ranges.ToCookie(MaxCookieRanges, _backlog.NotScannedRemovals());
                 }
 
                 // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
@@ -320,7 +268,7 @@ internal sealed class TraceSpool : IDisposable
         {
             return new SpoolStats(
                 Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
-                Interlocked.Read(ref _recovered), Interlocked.Read(ref _corrupt), _health.NotSpooledCount, live, _health.Reason);
+                _backlog.Recovered, Interlocked.Read(ref _corrupt) + _backlog.Corrupt, _health.NotSpooledCount, live, _health.Reason);
         }
     }
 
@@ -408,34 +356,10 @@ internal sealed class TraceSpool : IDisposable
 
         // A record removed while its commit ran may lie past what that commit covered: its range says nothing of
         // the records this run writes there.
-        _recoveredRemoved = [.. RemovedRanges.FromCookie(log.RecoveredCookie).Where(r => r.Start < log.TailAddress).Select(r => (r.Start, Math.Min(r.End, log.TailAddress)))];
-        _backlogFrom = log.BeginAddress;
-        _backlogUntil = log.TailAddress;
+        List<(long Start, long End)> removedEarlier = [.. RemovedRanges.FromCookie(log.RecoveredCookie).Where(r => r.Start < log.TailAddress).Select(r => (r.Start, Math.Min(r.End, log.TailAddress)))];
+        _backlog = new SpoolBacklog(_gate, _ranges, log, log.BeginAddress, log.TailAddress, removedEarlier, _geometry, _directory, _warn);
         _truncatedUntil = log.BeginAddress;
         _lastEnd = log.TailAddress;
-    }
-
-    /// <summary>Whether an earlier run removed the record at <paramref name="address"/> (the scan asks in address order).</summary>
-    private bool RemovedEarlier(long address)
-    {
-        lock (_gate)
-        {
-            while (_unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].End <= address)
-            {
-                _unscanned++;
-            }
-
-            return _unscanned < _recoveredRemoved.Count && _recoveredRemoved[_unscanned].Start <= address;
-        }
-    }
-
-
-    private void Skip(long from, long until)
-    {
-        lock (_gate)
-        {
-            _ranges.Add(from, until);
-        }
     }
 
     private void CommitEvery(TimeSpan interval)

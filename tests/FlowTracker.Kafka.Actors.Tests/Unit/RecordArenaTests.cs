@@ -83,6 +83,26 @@ public sealed class RecordArenaTests
     }
 
     [Fact]
+    public void Leave_FreeSlabsFreedAtOnce_AHeldSlabFreedWithItsLastRecord_NoneKept()
+    {
+        var arena = new RecordArena();
+        var settled = Fill(arena, RecordArena.SlabSize / Value, 1);
+        var held = Record(arena, 2);
+        settled.ForEach(r => r.Release());
+        var free = settled[0].Slab!;
+        Assert.Equal(1, arena.FreeSlabs);
+
+        arena.Leave();
+
+        Assert.Equal(0, arena.FreeSlabs);
+        Assert.True(Throws(free));
+        Assert.All(held.Value.ToArray(), b => Assert.Equal(2, b));
+        held.Release();
+        Assert.True(Throws(held.Slab!));
+        Assert.Equal(0, arena.FreeSlabs);
+    }
+
+    [Fact]
     public void LargeValue_OwnArray_NeverInASlab()
     {
         var arena = new RecordArena();
