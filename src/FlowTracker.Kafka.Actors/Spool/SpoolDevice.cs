@@ -143,8 +143,20 @@ internal sealed class SpoolDevice : StorageDeviceBase
         }
     }
 
-    private SafeFileHandle Segment(int segmentId) =>
-        _segments.GetOrAdd(segmentId, id => File.OpenHandle(GetSegmentFilename(FileName, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough));
+    private SafeFileHandle Segment(int segmentId)
+    {
+        if (_segments.TryGetValue(segmentId, out var handle))
+        {
+            return handle;
+        }
+
+        // Reads come from the reader's thread, writes from the device's: GetOrAdd alone may open a segment twice and
+        // drop one handle undisposed (a file descriptor held until a finalizer runs).
+        lock (_segments)
+        {
+            return _segments.GetOrAdd(segmentId, id => File.OpenHandle(GetSegmentFilename(FileName, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough));
+        }
+    }
 
     private void Remove(int segment, AsyncCallback callback, IAsyncResult result)
     {
