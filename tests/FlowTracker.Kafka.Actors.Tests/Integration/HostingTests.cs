@@ -40,32 +40,6 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
-    public async Task ProcessEnvironmentVariable_OverridesTheHoconValue()
-    {
-        // client.id: harmless to any other exporter that starts while the variable is set.
-        var clientId = $"from-env-{Guid.NewGuid():N}";
-        var hocon = ConfigurationFactory.ParseString($$"""
-            flowtracker.kafka-exporter {
-              topic = env-override
-              producer-config { "bootstrap.servers" = "{{fixture.Cluster.BootstrapServers}}", "client.id" = from-hocon }
-            }
-            """);
-        Environment.SetEnvironmentVariable("FLOWTRACKER_KAFKA_CLIENT_CLIENT_ID", clientId);
-        try
-        {
-            using var host = await StartHostAsync(builder => builder.AddHocon(hocon, HoconAddMode.Prepend).WithFlowTrackerKafkaExporter());
-
-            var exporter = host.Services.GetRequiredService<ActorSystem>().GetFlowTrackerKafkaExporter();
-            Assert.Equal(clientId, exporter.Settings.ProducerConfig!["client.id"]);
-            await host.StopAsync().WaitAsync(Patience);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("FLOWTRACKER_KAFKA_CLIENT_CLIENT_ID", null);
-        }
-    }
-
-    [Fact]
     public async Task ExporterResolvedWhileTheAppIsBuilt_BeforeTheHostStarts_Delivers()
     {
         var topic = await fixture.NewTopicAsync("hosting-early");
@@ -209,7 +183,7 @@ public sealed class HostingTests(KafkaClusterFixture fixture) : TestKit
         })
         .Build();
 
-    private static async Task<IHost> StartHostAsync(Action<AkkaConfigurationBuilder> configure)
+    internal static async Task<IHost> StartHostAsync(Action<AkkaConfigurationBuilder> configure)
     {
         var host = BuildHost(configure);
         try

@@ -39,6 +39,15 @@ public sealed class SpoolCrashTests(ITestOutputHelper output) : SpoolTestKit
         {
             Assert.Equal("started", child.StandardOutput.ReadLine());
             var reading = Task.Run(() => Read(child, clock, reports));
+
+            // A random moment once the child is exporting: a loaded machine once started it so slowly that the kill came
+            // before it had accepted anything.
+            var exporting = Stopwatch.StartNew();
+            while (!reports.Any(r => r.Accepted > 0) && !reading.IsCompleted && exporting.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(10);
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1_000, 2_500)));
             killedAt = clock.Elapsed;
             child.Kill(); // SIGKILL on Linux: no finalizer, no Dispose, no flush.
