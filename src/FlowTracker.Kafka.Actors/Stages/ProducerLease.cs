@@ -27,8 +27,7 @@ internal sealed class ProducerLease : IRecordProducer
     private readonly Func<bool>? _ownerDisposed;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _closedAtStart;
-    private readonly int _generation;
-    private readonly ProducerEventQueue? _events;
+    private readonly ReportRelay? _reports;
     private readonly ExactValues _keys = new();
     private readonly ExactValues _values = new();
     private SafeHandle? _held;
@@ -38,8 +37,7 @@ internal sealed class ProducerLease : IRecordProducer
     {
         Producer = producer;
         IsOwned = owned;
-        _generation = generation;
-        _events = events;
+        _reports = events is null ? null : new ReportRelay(events, generation);
         _ownerDisposed = ownerDisposed;
         if (applicationHandle is null)
         {
@@ -145,13 +143,16 @@ internal sealed class ProducerLease : IRecordProducer
             Value = _values.For(record.Value),
             Headers = RecordHeaders.For(record),
         };
-        var events = _events!;
-        var generation = _generation;
-        Producer.Produce(topic, message, report => events.Enqueue(ProducerEvent.Reported(generation, send, report.Error, report.Partition.Value, report.Offset.Value)));
+        var reports = _reports!;
+        Producer.Produce(topic, message, report => reports.Reported(send, report));
     }
 
     public void Dispose()
     {
+        // Confluent frees a record's delivery handler only when its report arrives, and a producer disposed with records
+        // unreported (a stop during an outage) never reports them: each handler stays rooted until the process ends. Cut
+        // loose here, the handlers root only themselves, not the stage, its records and everything they hold.
+        _reports?.Detach();
         Producer.Dispose();
         GC.SuppressFinalize(this);
         if (Interlocked.Exchange(ref _held, null) is not { } held)
@@ -175,5 +176,16 @@ internal sealed class ProducerLease : IRecordProducer
                 _release.SetException(e);
             }
         });
+    }
+
+    /// <summary>Where the delivery reports of one lease go until it is disposed; after that, nowhere.</summary>
+    private sealed class ReportRelay(ProducerEventQueue events, int generation)
+    {
+        private ProducerEventQueue? _events = events;
+
+        public void Reported(long send, DeliveryReport<byte[], byte[]> report) =>
+            Volatile.Read(ref _events)?.Enqueue(ProducerEvent.Reported(generation, send, report.Error, report.Partition.Value, report.Offset.Value));
+
+        public void Detach() => Volatile.Write(ref _events, null);
     }
 }

@@ -75,4 +75,33 @@ public sealed class ProducerLeaseTests
         Assert.False(lease.IsClosedByOwner);
         Assert.True(lease.Released.IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public void OwnedProducerDisposedWithRecordsUnreported_KeepsNothingOfTheStageAlive()
+    {
+        // A stop during an outage: librdkafka never reports these records, and Confluent keeps each one's delivery handler
+        // rooted for good. The stage's event queue (and through it the stage, its records, its meter) must not hang on them.
+        var queue = SendUnreportedAndDispose(records: 1_000);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(queue.IsAlive, "the stage's event queue is still reachable from the disposed producer's delivery handlers");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference SendUnreportedAndDispose(int records)
+    {
+        var events = new ProducerEventQueue(() => { });
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = ApplicationProducers.Nowhere, ["message.timeout.ms"] = "600000" };
+        var lease = (ProducerLease)ProducerLease.Owned(config, NoLogger.Instance)(1, events);
+        for (var send = 1; send <= records; send++)
+        {
+            lease.Produce("unreported", new OutgoingRecord(new byte[] { 1 }, new byte[] { 2 }, 0, 0), send);
+        }
+
+        lease.Dispose();
+        return new WeakReference(events);
+    }
 }
