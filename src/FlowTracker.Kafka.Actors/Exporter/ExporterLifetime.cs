@@ -360,7 +360,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 
         // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
         // producer will send it. Counted now rather than after a wait for a busy or stuck actor, so the stop
-        // stays bounded by the flush deadline and its accounting is exact.
+        // stays bounded by the flush deadline and its accounting is exact. Nothing is appended to the spool after
+        // this: a trace counted as dropped must not also be recovered by the next start.
+        _spool?.CloseAppends();
         var unread = exporter.Counters.Seal();
         var stats = exporter.Counters.Snapshot();
 

@@ -23,6 +23,8 @@ namespace FlowTracker.Kafka.Actors.Exporter;
 internal sealed class ExporterSpool : IDisposable
 {
     private readonly object _gate = new();
+    private readonly object _appends = new();
+    private bool _appendsClosed;
     private readonly TraceSpool _spool;
     private readonly ExporterCounters _counters;
     private readonly ManualResetEventSlim _wake = new();
@@ -79,6 +81,34 @@ internal sealed class ExporterSpool : IDisposable
     /// write (degraded) or a record larger than its page leaves it in memory only, within max-buffered-bytes as without a spool.
     /// </summary>
     public void Accept(OutgoingRecord record, ExporterLifetime lifetime)
+    {
+        lock (_appends)
+        {
+            if (_appendsClosed)
+            {
+                // The final accounting is being taken: this trace, still pending, is counted there (dropped: Shutdown).
+                // Appended now it would also be recovered and delivered by the next start.
+                record.Release();
+                return;
+            }
+
+            AppendAndPlace(record, lifetime);
+        }
+    }
+
+    /// <summary>
+    /// The exporter's end, before its final accounting: no trace is appended any more. Waits for an append under way,
+    /// whose trace is then counted where it went (on disk only: left in spool).
+    /// </summary>
+    public void CloseAppends()
+    {
+        lock (_appends)
+        {
+            _appendsClosed = true;
+        }
+    }
+
+    private void AppendAndPlace(OutgoingRecord record, ExporterLifetime lifetime)
     {
         var append = _spool.Append(record.Key.Span, record.Value.Span);
         if (append.Status == SpoolAppendStatus.Full)

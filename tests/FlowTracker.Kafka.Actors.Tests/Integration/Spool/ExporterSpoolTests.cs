@@ -1,6 +1,7 @@
 using Akka.Actor;
 using FlowTracker.Kafka.Actors.Exporter;
 using FlowTracker.Kafka.Actors.Spool;
+using FlowTracker.Kafka.Actors.Tests.Unit;
 using FlowTracker.Kafka.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -241,6 +242,35 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         Assert.Equal(stats.Spooled, stats.LeftInSpool);
         Assert.Equal(0, stats.Delivered + stats.Failed + stats.Pending);
         Assert.True(stats.IsConsistent, stats.ToString());
+    }
+
+    [Fact]
+    public async Task StopWhileTheActorStillReads_TracesCountedDropped_NeverAlsoWrittenAhead_TheNextStartRecoversExactlyWhatWasLeft()
+    {
+        var topic = await fixture.NewTopicAsync("spool-busy-stop");
+
+        // No broker: nothing is confirmed, and the flush deadline ends the stop while the actor still writes traces ahead.
+        var nowhere = ExporterOptions.For(ApplicationProducers.Nowhere, topic, o =>
+        {
+            o.SpoolDirectory = SpoolDirectory.Path;
+            o.FlushTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        var busy = KafkaTraceExporter.Start(Sys, nowhere, "busy");
+        busy.ExportCheckouts("busy", 60_000);
+        var stopped = await busy.StopAsync(Patience);
+
+        Assert.True(stopped.DroppedByReason[DropReason.Shutdown] > 0, $"precondition: the stop came while the actor still had traces to read ({stopped})");
+        Assert.True(stopped.IsConsistent, stopped.ToString());
+
+        // Every trace written ahead is left in the spool; none of them is also among the dropped; nothing is written after.
+        Assert.Equal(stopped.Spooled, stopped.LeftInSpool);
+        Assert.Equal(stopped.Spooled, busy.Stats.Spooled);
+
+        var next = KafkaTraceExporter.Start(Sys, Options(topic), "recovers");
+        await AwaitAssertAsync(() => Assert.Equal(stopped.LeftInSpool, next.Stats.Delivered), Patience);
+        var after = await next.StopAsync(Patience);
+        Assert.Equal(stopped.LeftInSpool, after.Recovered);
+        Assert.True(after.IsConsistent, after.ToString());
     }
 
     private KafkaExporterOptions Options(string topic) =>
