@@ -51,11 +51,17 @@ public sealed class SpoolWideDamageTests : IDisposable
 
         var hit = Damage(lastPage ? _ids[^1].Address >> Geometry.PageBits : 10, midPage, garbage, fromRecord);
 
-        using var reopened = Open();
+        var warnings = new List<string>();
+        using var reopened = TraceSpool.Open(_directory.Path, SpoolBytes, TimeSpan.FromMilliseconds(50), warnings.Add);
         var numbers = reopened.ReadBacklog().Select(r => Number(r.Key)).ToList();
 
         Assert.Equal(Enumerable.Range(0, Records).Except(hit), numbers);
         Assert.Equal(1, reopened.Stats().Corrupt);
+
+        // One place, however many records: the warning says how many bytes, those of the records hit (and the padding
+        // at the end of the page before, less than a record, when the damage starts its page).
+        var bytes = long.Parse(System.Text.RegularExpressions.Regex.Match(Assert.Single(warnings), @"(\d+) byte\(s\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(bytes, hit.Sum(i => _ids[i].Size), hit.Sum(i => _ids[i].Size) + _ids[0].Size);
     }
 
     [Theory]
