@@ -76,7 +76,12 @@ public sealed record ExporterStats(
     /// </summary>
     public long NotSpooled { get; init; }
 
-    /// <summary>Unreadable places in the spool skipped when reading it back (a torn or damaged record, a lost commit record). Not a bucket.</summary>
+    /// <summary>
+    /// Damaged places in the spool skipped when reading it back (a torn tail, a damaged record or stretch of records, a
+    /// lost commit record): each place once, however many records it held, since the damage took the lengths that
+    /// delimit them; the records lost with it are in no bucket (what an earlier run left, less <see cref="Recovered"/>).
+    /// The exporter's warning says how many bytes the backlog's places covered. Not a bucket.
+    /// </summary>
     public long SpoolCorrupt { get; init; }
 
     /// <summary>Bytes the spool holds on disk, from its oldest unconfirmed record to its newest.</summary>

@@ -13,7 +13,7 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// FasterLog finds an entry by the length before the previous one, so after a damaged entry it either throws (a
 /// garbage length) or reads on at garbage addresses, every "entry" failing its CRC; and a zero where a length should
 /// be is, to FasterLog, the padding at a page's end: it goes on at the next page, silently, whatever valid entries
-/// follow in this one. Each such place is resynchronised here, by looking in the segment files at each aligned
+/// follow in this one, and on the log's last page (or the one commits reach into) it ends the scan there. Each such place is resynchronised here, by looking in the segment files at each aligned
 /// address after it for an entry whose length and CRC are valid, the rest of its page, then the pages after; the
 /// scan goes on from the first one found. Zeros that reach the page's end, with no whole entry after them, cannot be
 /// told from padding and are not counted. Entries are handed out in place, in FasterLog's memory (no copy): the
@@ -31,6 +31,7 @@ internal sealed unsafe class LogScan : IDisposable
     private FasterLogScanIterator? _iterator;
     private bool _held;
     private byte[] _page = [];
+    private (long From, long Until) _searched = (-1, -1);
 
     /// <summary>A scan from <paramref name="from"/> to <paramref name="until"/>, or (<see cref="long.MaxValue"/>) on as far as commits reach.</summary>
     public LogScan(FasterLog log, long from, long until, SpoolGeometry geometry, string directory)
@@ -70,7 +71,10 @@ internal sealed unsafe class LogScan : IDisposable
         {
             if (!iterator.UnsafeGetNext(out bytes, out length, out address, out next))
             {
-                return Step.None;
+                // FasterLog moved on without an entry: it went over zeros to the next page, which is past the end or
+                // not committed yet. On the last page, zeros over a record's start hid every whole record after them.
+                // (Not moved on, it only found nothing committed yet: a commit since is no damage.)
+                return iterator.NextAddress > Expected && HiddenBeforeEnd() is { } skipped ? Restart(skipped) : Step.None;
             }
         }
 #pragma warning disable CA1031 // Whatever FasterLog says of an unreadable place, the scan skips it, counts it, and reads on.
@@ -86,21 +90,25 @@ internal sealed unsafe class LogScan : IDisposable
         var found = new ReadOnlySpan<byte>(bytes, length);
         if (!SpoolRecordFormat.IsWhole(found))
         {
-            return Resync(address);
+            // From where the entry was expected, not where FasterLog found this one: it may have gone over zeros, or
+            // a garbage length it took for a commit record's, and the whole records after them in this page.
+            return Resync(Expected);
         }
 
         // FasterLog went from the middle of a page to a later page over zeros: padding, unless whole entries lie after them.
         if (address > Position && (Position & (_geometry.PageSize - 1)) != 0
             && NextWhole(Position, Math.Min(address, (Position & -_geometry.PageSize) + _geometry.PageSize)) is var hidden && hidden < address)
         {
-            Restart(hidden);
-            return Step.Damaged;
+            return Restart(hidden);
         }
 
         Position = next;
         entry = found;
         return Step.Entry;
     }
+
+    /// <summary>Where FasterLog should have found the next entry: truncation may have moved the log's begin past it.</summary>
+    private long Expected => Math.Max(Position, _log.BeginAddress);
 
     public void Dispose()
     {
@@ -123,20 +131,36 @@ internal sealed unsafe class LogScan : IDisposable
         }
     }
 
-    private Step Resync(long damaged)
-    {
+    private Step Resync(long damaged) =>
         // Past the damaged place's first word, so the scan always moves on; never past what commits made durable.
-        var limit = Math.Min(_until, _log.CommittedUntilAddress);
-        Restart(NextWhole(damaged + HeaderSize, limit));
-        return Step.Damaged;
+        Restart(NextWhole(damaged + HeaderSize, Math.Min(_until, _log.CommittedUntilAddress)));
+
+    /// <summary>
+    /// A whole entry between <see cref="Position"/> and the end of its page (or of what is committed) that FasterLog
+    /// did not give: it ended the scan at zeros it took for the page's padding. Null when there is none. Asked once
+    /// per place and end: a read-back polls at the committed tail, where nothing lies in between.
+    /// </summary>
+    private long? HiddenBeforeEnd()
+    {
+        var from = Expected;
+        var end = Math.Min(Math.Min(_until, _log.CommittedUntilAddress), (from & -_geometry.PageSize) + _geometry.PageSize);
+        if (end <= from || (from, end) == _searched)
+        {
+            return null;
+        }
+
+        _searched = (from, end);
+        var hidden = NextWhole(from, end);
+        return hidden < end ? hidden : null;
     }
 
-    private void Restart(long at)
+    private Step Restart(long at)
     {
         Release();
         _iterator?.Dispose();
         _iterator = null;
         Position = at;
+        return Step.Damaged;
     }
 
     /// <summary>The first aligned address from <paramref name="from"/> on that holds a whole entry of ours; <paramref name="until"/> if none.</summary>

@@ -30,6 +30,7 @@ internal sealed class SpoolBacklog : IDisposable
     private long _keptUntil;
     private long _scannedUntil;
     private int _skipped;
+    private long _skippedBytes;
     private bool _lastWasDamaged;
     private bool _done;
     private long _recovered;
@@ -77,6 +78,10 @@ internal sealed class SpoolBacklog : IDisposable
 
             if (step == LogScan.Step.Damaged)
             {
+                // How many records a damaged place held cannot be known (the damage took the lengths that delimit
+                // them): its bytes, from the last record read to the next whole one (padding at a page's end
+                // included), say how much was lost.
+                _skippedBytes += Math.Max(0, scan.Position - _scannedUntil);
                 (_scannedUntil, _lastWasDamaged) = (scan.Position, true);
                 _skipped++;
                 continue;
@@ -131,6 +136,7 @@ internal sealed class SpoolBacklog : IDisposable
         if (_scannedUntil < Until && !_lastWasDamaged && !_geometry.IsPadding(_scannedUntil, Until))
         {
             _skipped++;
+            _skippedBytes += Until - _scannedUntil;
         }
 
         Skip(_keptUntil, Until);
@@ -144,11 +150,12 @@ internal sealed class SpoolBacklog : IDisposable
         {
             Interlocked.Add(ref _corrupt, _skipped);
             _warn(SpoolWarning.Of(
-                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} had {Skipped} unreadable place(s), skipped; {Recovered} record(s) recovered.",
+                "FlowTracker Kafka exporter: the spool at {SpoolDirectory} had {Skipped} unreadable place(s), {SkippedBytes} byte(s) in all, skipped with whatever records they held; {Recovered} record(s) recovered.",
                 _directory,
                 _skipped,
+                _skippedBytes,
                 Recovered));
-            _skipped = 0;
+            (_skipped, _skippedBytes) = (0, 0);
         }
     }
 

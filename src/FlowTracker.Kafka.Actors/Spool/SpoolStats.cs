@@ -7,7 +7,7 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// <param name="Full">Appends refused because max-bytes would be exceeded.</param>
 /// <param name="TooLarge">Appends refused because the record is larger than one page of the log (it goes on in memory only).</param>
 /// <param name="Recovered">Records of an earlier run read back by <see cref="TraceSpool.ReadBacklog"/>.</param>
-/// <param name="Corrupt">Unreadable places skipped while reading the backlog: a record whose checksum failed, a torn or scrambled region, or a log whose commit record was lost.</param>
+/// <param name="Corrupt">Damaged places skipped while reading back (the backlog and this run's records), each once however many records it held: a record whose checksum failed, a torn or scrambled stretch, or a log whose commit record was lost.</param>
 /// <param name="NotSpooled">Appends not written because the spool was degraded or disposed.</param>
 /// <param name="LiveBytes">Bytes of the log from the oldest record not yet removed to the tail: what max-bytes bounds.</param>
 /// <param name="DegradedReason">Why the spool went memory-only; null while it works.</param>
