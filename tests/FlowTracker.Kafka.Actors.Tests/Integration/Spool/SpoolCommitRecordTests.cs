@@ -41,6 +41,28 @@ public sealed class SpoolCommitRecordTests : IDisposable
         Assert.Empty(_warnings);
     }
 
+    /// <summary>A commit written by a build before the cookie had its CRC (count, then ranges) is still read, its removed ranges honoured.</summary>
+    [Fact]
+    public void CookieOfTheEarlierFormat_StillRead_RemovedStayRemoved()
+    {
+        var commit = LatestCommit();
+        var bytes = File.ReadAllBytes(commit);
+        var info = default(FASTER.core.FasterLogRecoveryInfo);
+        using (var reader = new BinaryReader(new MemoryStream(bytes, 4, BitConverter.ToInt32(bytes))))
+        {
+            info.Initialize(reader);
+        }
+
+        var ranges = RemovedRanges.FromCookie(info.Cookie);
+        byte[] legacy = [.. BitConverter.GetBytes(ranges.Count), .. ranges.SelectMany(r => BitConverter.GetBytes(r.Start).Concat(BitConverter.GetBytes(r.End)))];
+        var body = new FASTER.core.FasterLogRecoveryInfo { BeginAddress = info.BeginAddress, UntilAddress = info.UntilAddress, CommitNum = info.CommitNum, Cookie = legacy }.ToByteArray();
+        File.WriteAllBytes(commit, [.. BitConverter.GetBytes(body.Length), .. body]);
+
+        using var spool = Open();
+        Assert.Equal(_left, spool.ReadBacklog().Select(r => Number(r.Key)));
+        Assert.Empty(_warnings);
+    }
+
     /// <summary>The tester's D2: the commit file overwritten with random bytes, at the file's length and at 2,048.</summary>
     [Theory]
     [InlineData(1, 0)]
