@@ -220,6 +220,13 @@ internal static class SpoolLog
                 return $"'{file.Name}' says the log holds [{begin}, {until})";
             }
 
+            // FASTER's XOR lets garbage in the cookie through (the removed ranges: records re-sent or dropped,
+            // uncounted); the cookie's own CRC covers it and the begin address, and so pins until too.
+            if (RemovedRanges.Fault(info.Cookie, begin, until) is { } cookieFault)
+            {
+                return $"'{file.Name}': {cookieFault}";
+            }
+
             // Every segment the range spans must be there (the last one may be cut short: the scan counts that).
             for (var segment = begin >> geometry.SegmentBits; until > begin && segment <= (until - 1) >> geometry.SegmentBits; segment++)
             {

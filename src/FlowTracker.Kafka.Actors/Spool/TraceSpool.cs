@@ -227,6 +227,9 @@ internal sealed class TraceSpool : IDisposable
 
             try
             {
+                // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
+                var covered = Interlocked.Read(ref _appended);
+                var tail = log.TailAddress;
                 byte[] cookie;
                 lock (_gate)
                 {
@@ -237,12 +240,10 @@ internal sealed class TraceSpool : IDisposable
                         Volatile.Write(ref _truncatedUntil, until);
                     }
 
-                    cookie = _ranges.ToCookie(MaxCookieRanges, _backlog.NotScannedRemovals());
+                    // Only this thread truncates: the commit records the begin address the cookie names, and an until at least the tail.
+                    cookie = _ranges.ToCookie(MaxCookieRanges, _backlog.NotScannedRemovals(), log.BeginAddress, tail);
                 }
 
-                // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
-                var covered = Interlocked.Read(ref _appended);
-                var tail = log.TailAddress;
                 log.CommitStrongly(out _, out _, spinWait: true, cookie);
                 if (log.CommittedUntilAddress < tail)
                 {
