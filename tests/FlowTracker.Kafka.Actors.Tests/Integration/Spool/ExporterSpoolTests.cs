@@ -253,10 +253,12 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         var nowhere = ExporterOptions.For(ApplicationProducers.Nowhere, topic, o =>
         {
             o.SpoolDirectory = SpoolDirectory.Path;
-            o.FlushTimeout = TimeSpan.FromMilliseconds(100);
+            o.FlushTimeout = TimeSpan.FromMilliseconds(5);
         });
         var busy = KafkaTraceExporter.Start(Sys, nowhere, "busy");
-        busy.ExportCheckouts("busy", 60_000);
+
+        // A full mailbox (the gate's 100,000) takes the actor far longer to write ahead than the flush deadline lasts.
+        busy.ExportCheckouts("busy", 100_000);
         var stopped = await busy.StopAsync(Patience);
 
         Assert.True(stopped.DroppedByReason[DropReason.Shutdown] > 0, $"precondition: the stop came while the actor still had traces to read ({stopped})");
