@@ -80,7 +80,7 @@ public sealed class SpoolCommitRecordTests : IDisposable
         new Random(seed).NextBytes(bytes);
         File.WriteAllBytes(commit, bytes);
 
-        AssertSetAside();
+        _directory.AssertSetAsideAndNewSpoolWorks(Open, _warnings, records: 50);
     }
 
     /// <summary>
@@ -139,32 +139,6 @@ public sealed class SpoolCommitRecordTests : IDisposable
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    private void AssertSetAside()
-    {
-        using (var spool = Open())
-        {
-            Assert.Empty(spool.ReadBacklog());
-            var stats = spool.Stats();
-            Assert.Equal(1, stats.Corrupt);
-            Assert.Null(stats.DegradedReason);
-            Assert.Contains("no readable commit", Assert.Single(_warnings), StringComparison.Ordinal);
-            Assert.NotEmpty(Directory.EnumerateFiles(Assert.Single(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*")), "spool.log.*"));
-            Assert.All(_directory.Segments, s => Assert.DoesNotContain('-', s.Name));
-            for (var i = 0; i < 50; i++)
-            {
-                Assert.True(spool.Append(Key(i), Value(i, 700)).IsSpooled);
-            }
-
-            Assert.InRange(spool.Stats().LiveBytes, 50 * 700, 50 * 800);
-        }
-
-        _warnings.Clear();
-        using var reopened = Open();
-        Assert.Equal(Enumerable.Range(0, 50), reopened.ReadBacklog().Select(r => Number(r.Key)));
-        Assert.InRange(reopened.Stats().LiveBytes, 50 * 700, 50 * 800);
-        Assert.Empty(_warnings);
-    }
-
     private void CopyTo(string target)
     {
         foreach (var file in Directory.EnumerateFiles(_directory.Path, "*", SearchOption.AllDirectories))
@@ -175,12 +149,7 @@ public sealed class SpoolCommitRecordTests : IDisposable
         }
     }
 
-    private string LatestCommit() => Commits()[^1];
-
-    /// <summary>The commit records FASTER keeps (the newest two), oldest first.</summary>
-    private List<string> Commits() =>
-        [.. Directory.EnumerateFiles(_directory.Path, "commit.*", SearchOption.AllDirectories)
-            .OrderBy(f => long.Parse(Path.GetFileName(f).Split('.')[1], System.Globalization.CultureInfo.InvariantCulture))];
+    private string LatestCommit() => _directory.Commits[^1];
 
     private TraceSpool Open() => TraceSpool.Open(_directory.Path, MaxBytes, TimeSpan.FromHours(1), _warnings.Enqueue);
 }

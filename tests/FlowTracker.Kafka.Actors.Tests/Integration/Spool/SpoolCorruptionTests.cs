@@ -112,7 +112,7 @@ public sealed class SpoolCorruptionTests : IDisposable
             File.Delete(commit);
         }
 
-        AssertSetAsideAndNewSpoolWorks();
+        _directory.AssertSetAsideAndNewSpoolWorks(Open, _warnings, records: 100);
     }
 
     /// <summary>
@@ -163,7 +163,7 @@ public sealed class SpoolCorruptionTests : IDisposable
 
         File.WriteAllBytes(commit, bytes);
 
-        AssertSetAsideAndNewSpoolWorks();
+        _directory.AssertSetAsideAndNewSpoolWorks(Open, _warnings, records: 100);
     }
 
     /// <summary>Commit records FASTER's own checksum accepts, with addresses the log cannot have.</summary>
@@ -181,38 +181,10 @@ public sealed class SpoolCorruptionTests : IDisposable
         var body = new FASTER.core.FasterLogRecoveryInfo { BeginAddress = begin, UntilAddress = until, CommitNum = number, Cookie = [] }.ToByteArray();
         File.WriteAllBytes(commit, [.. BitConverter.GetBytes(body.Length), .. body]);
 
-        AssertSetAsideAndNewSpoolWorks();
+        _directory.AssertSetAsideAndNewSpoolWorks(Open, _warnings, records: 100);
     }
 
-    private string LatestCommit() =>
-        Directory.EnumerateFiles(_directory.Path, "commit.*", SearchOption.AllDirectories)
-            .MaxBy(f => long.Parse(Path.GetFileName(f).Split('.')[1], System.Globalization.CultureInfo.InvariantCulture))!;
-
-    private void AssertSetAsideAndNewSpoolWorks()
-    {
-        using (var spool = Open())
-        {
-            Assert.Empty(spool.ReadBacklog());
-            var stats = spool.Stats();
-            Assert.Equal(1, stats.Corrupt);
-            Assert.Null(stats.DegradedReason);
-            Assert.Contains("no readable commit", Assert.Single(_warnings), StringComparison.Ordinal);
-            Assert.NotEmpty(Directory.EnumerateFiles(Assert.Single(Directory.EnumerateDirectories(_directory.Path, "unrecoverable-*")), "spool.log.*"));
-            for (var i = 0; i < 100; i++)
-            {
-                Assert.True(spool.Append(Key(i), Value(i, 700)).IsSpooled);
-            }
-
-            Assert.InRange(spool.Stats().LiveBytes, 100 * 700, 100 * 800);
-        }
-
-        // The bad commit went with the segments: the next start finds the new spool, and nothing to warn of.
-        _warnings.Clear();
-        using var reopened = Open();
-        Assert.Equal(Enumerable.Range(0, 100), reopened.ReadBacklog().Select(r => Number(r.Key)));
-        Assert.Equal(0, reopened.Stats().Corrupt);
-        Assert.Empty(_warnings);
-    }
+    private string LatestCommit() => _directory.Commits[^1];
 
     private (List<int> Numbers, SpoolStats Stats) Recover()
     {
