@@ -269,8 +269,7 @@ internal sealed class ExporterCounters
             _delivered += traces;
             var unreachableSince = _brokersUnreachableSince;
             _brokersUnreachableSince = null;
-            Interlocked.Add(ref _pendingBytes, -reservedBytes);
-            _pending -= traces;
+            Settle(reservedBytes, traces);
             return unreachableSince;
         }
     }
@@ -424,9 +423,9 @@ internal sealed class ExporterCounters
         return false;
     }
 
-    private void Settle(long reservedBytes)
+    private void Settle(long reservedBytes, long traces = 1)
     {
         Interlocked.Add(ref _pendingBytes, -reservedBytes);
-        _pending--;
+        _pending -= traces;
     }
 }
