@@ -80,4 +80,23 @@ internal static class ProducerDecider
 
     /// <summary>The code a record is failed with when the decider resumes past an exception.</summary>
     public static ErrorCode CodeOf(Exception cause) => cause is KafkaException k ? k.Error.Code : ErrorCode.Local_Application;
+
+    /// <summary>What <paramref name="decider"/> decides for <paramref name="cause"/>.</summary>
+    public static Directive Decide(Decider decider, Exception cause)
+    {
+        try
+        {
+            return decider(cause);
+        }
+#pragma warning disable CA1031 // A decider that throws decides nothing: the record is failed, never the stream.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return Directive.Resume;
+        }
+    }
+
+    /// <summary>The error a producer died of when <paramref name="cause"/> killed it.</summary>
+    public static Error ErrorOf(Exception cause) =>
+        cause is KafkaException k ? k.Error : new Error(ErrorCode.Local_Fatal, cause.Message, isFatal: true);
 }

@@ -21,12 +21,11 @@ internal sealed class RecordSender
 {
     private readonly RecordQueue _backlog = new();
     private readonly InFlightRecords _inFlight;
-    private readonly List<Held> _held = [];
-    private readonly RecordProducerFactory _factory;
+    private readonly UnsettledRecords _records;
+    private readonly ProducerRestarts _restarts;
     private readonly ProducerEventQueue _events;
     private readonly ISenderHost _host;
     private readonly DeliveryLedger _ledger;
-    private readonly RestartBackoff _backoff;
     private readonly Decider _decider;
     private readonly SenderOptions _options;
     private IRecordProducer? _producer;
@@ -41,33 +40,18 @@ internal sealed class RecordSender
     public RecordSender(
         RecordProducerFactory factory, ProducerEventQueue events, ISenderHost host, DeliveryLedger ledger, RestartBackoff backoff, Decider decider, SenderOptions options)
     {
-        _factory = factory;
+        _restarts = new ProducerRestarts(factory, events, host, ledger, backoff, options);
         _events = events;
         _host = host;
         _ledger = ledger;
-        _backoff = backoff;
         _decider = decider;
         _options = options;
         _inFlight = new InFlightRecords(options.MaxInFlightBytes);
-    }
-
-    private enum SenderState
-    {
-        /// <summary>No producer: before the first, or between a dead one and its successor.</summary>
-        Waiting,
-
-        /// <summary>A live producer takes records.</summary>
-        Alive,
-
-        /// <summary>The application's producer died or was disposed: nothing can send any more.</summary>
-        Gone,
-
-        /// <summary>Completed or failed: nothing more happens.</summary>
-        Ended,
+        _records = new UnsettledRecords(_backlog, _inFlight, options, ledger, Settle);
     }
 
     /// <summary>Records in the sender's hands: backlog, in flight and held.</summary>
-    public int Unsettled => _backlog.Count + _inFlight.Count + _held.Count;
+    public int Unsettled => _records.Count;
 
     /// <summary>Whether the stage may pull another record: the backlog is bounded like the exporter's buffer.</summary>
     public bool WantsMore => _state != SenderState.Ended && _backlog.Count < _options.MaxBacklog;
@@ -77,15 +61,10 @@ internal sealed class RecordSender
     /// <summary>Builds the first producer, unless the exporter's restart budget is spent: then it waits max-backoff.</summary>
     public void Start()
     {
-        var delay = _backoff.DelayBeforeStart();
-        if (delay > TimeSpan.Zero)
+        if (_restarts.MayStartNow())
         {
-            _ledger.ProducerStartDelayed(delay);
-            _host.ScheduleRestart(delay);
-            return;
+            StartProducer();
         }
-
-        StartProducer();
     }
 
     public void Offer(OutgoingRecord record)
@@ -153,15 +132,7 @@ internal sealed class RecordSender
             return;
         }
 
-        HoldInFlight();
-        var resent = _held.OrderBy(h => h.Send).ToList();
-        _held.Clear();
-        for (var i = resent.Count - 1; i >= 0; i--)
-        {
-            _backlog.AddFirst(resent[i].Record);
-        }
-
-        _ledger.Resent(resent.Count, resent.Count(h => h.MayBeWritten));
+        _records.ResendHeld();
         DisposeProducer();
         StartProducer();
         Drain();
@@ -175,12 +146,7 @@ internal sealed class RecordSender
             return;
         }
 
-        var left = Abandon();
-        if (left > 0)
-        {
-            _ledger.AbandonedAtDeadline(left, _options.FlushTimeout);
-        }
-
+        _records.AbandonAtDeadline();
         End();
         _host.Complete();
     }
@@ -197,31 +163,11 @@ internal sealed class RecordSender
         {
             Gone(ErrorCode.Local_Destroy, why);
             Drain();
-            return;
         }
-
-        List<long>? overdue = null;
-        foreach (var (send, entry) in _inFlight)
+        else if (_records.FailOverdue(now))
         {
-            if (_options.Time.GetElapsedTime(entry.SentAt, now) > _options.ReportTimeout)
-            {
-                (overdue ??= []).Add(send);
-            }
+            Drain();
         }
-
-        if (overdue is null)
-        {
-            return;
-        }
-
-        foreach (var send in overdue)
-        {
-            _inFlight.Remove(send, out var entry);
-            Settle(entry.Record, RecordOutcome.Failure(ErrorCode.Local_MsgTimedOut));
-        }
-
-        _ledger.ReportsMissing(overdue.Count, _options.ReportTimeout);
-        Drain();
     }
 
     /// <summary>The stage stopped from outside: what the sender still held is counted (dropped: Shutdown), the producer released.</summary>
@@ -229,7 +175,7 @@ internal sealed class RecordSender
     {
         if (_state != SenderState.Ended)
         {
-            Abandon();
+            _records.Abandon();
             End();
         }
 
@@ -238,20 +184,13 @@ internal sealed class RecordSender
 
     private void StartProducer()
     {
-        var generation = ++_generation;
-        try
+        if (_restarts.TryBuild(++_generation, out _producer) is { } error)
         {
-            _producer = _factory(generation, _events);
-            _state = SenderState.Alive;
-            _ledger.ProducerStarted();
+            Lost(error, owned: _options.OwnsProducer);
+            return;
         }
-#pragma warning disable CA1031 // Whatever building a producer throws is that producer's death: rebuilt with backoff, never a crash.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _producer = null;
-            Lost(new Error(ErrorCode.Local_Fatal, $"could not create the producer: {ex.Message}", isFatal: true), owned: _options.OwnsProducer);
-        }
+
+        _state = SenderState.Alive;
     }
 
     /// <summary>Sends the backlog in order while the producer takes it.</summary>
@@ -274,7 +213,7 @@ internal sealed class RecordSender
         // Nothing will ever send: what is waiting (and, for a disposed producer, what is in flight) fails now.
         if (_state == SenderState.Gone)
         {
-            FailEverything(_goneCode);
+            _records.FailEverything(_goneCode);
         }
 
         _ledger.InFlight(_inFlight.Count);
@@ -305,7 +244,7 @@ internal sealed class RecordSender
             }
 
             var cause = ProducerDecider.FromProduce(thrown);
-            switch (Decide(cause))
+            switch (ProducerDecider.Decide(_decider, cause))
             {
                 case Directive.Resume:
                     Settle(record, RecordOutcome.Failure(ProducerDecider.CodeOf(cause)));
@@ -314,7 +253,7 @@ internal sealed class RecordSender
                     Fail(cause);
                     return false;
                 default:
-                    Died(ErrorOf(cause), _producer!.IsOwned);
+                    Died(ProducerDecider.ErrorOf(cause), _producer!.IsOwned);
                     return false;
             }
         }
@@ -356,7 +295,7 @@ internal sealed class RecordSender
         {
             // librdkafka purges only a producer that hit a fatal error (the exporter never purges a live one):
             // the record is held, and the purge itself says the producer died if its error event is still to come.
-            Hold(report.Send, entry, mayBeWritten: code == ErrorCode.Local_PurgeInflight);
+            _records.Hold(report.Send, entry, mayBeWritten: code == ErrorCode.Local_PurgeInflight);
             if (live)
             {
                 Died(new Error(ErrorCode.Local_Fatal, "librdkafka purged the producer's queue after a fatal error", isFatal: true), _producer!.IsOwned);
@@ -367,22 +306,22 @@ internal sealed class RecordSender
 
         if (!live)
         {
-            Hold(report.Send, entry, mayBeWritten: true);
+            _records.Hold(report.Send, entry, mayBeWritten: true);
             return;
         }
 
         var cause = new KafkaException(report.Error);
-        switch (Decide(cause))
+        switch (ProducerDecider.Decide(_decider, cause))
         {
             case Directive.Resume:
                 Settle(entry.Record, RecordOutcome.Failure(code));
                 break;
             case Directive.Stop:
-                Hold(report.Send, entry, mayBeWritten: true);
+                _records.Hold(report.Send, entry, mayBeWritten: true);
                 Fail(cause);
                 break;
             default:
-                Hold(report.Send, entry, mayBeWritten: true);
+                _records.Hold(report.Send, entry, mayBeWritten: true);
                 Died(report.Error, _producer!.IsOwned);
                 break;
         }
@@ -404,21 +343,12 @@ internal sealed class RecordSender
         _queueFull = false;
         if (!owned)
         {
-            Gone(ErrorCode.Local_Fatal, $"the application's producer hit fatal error {error.Code} ({error.Reason})");
-            return;
+            Gone(ErrorCode.Local_Fatal, ProducerRestarts.NotOurs(error));
         }
-
-        if (_backoff.TryNext(out var delay))
+        else if (_restarts.Restart(error) is { } gaveUp)
         {
-            _ledger.ProducerRestarting(error, _backoff.RecentRestarts, _options.Restart.MaxRestarts, delay);
-            _host.ScheduleRestart(delay);
-            return;
+            Fail(gaveUp);
         }
-
-        var failure = $"the producer hit fatal error {error.Code} ({error.Reason}) after {_options.Restart.MaxRestarts} restart(s) within {_options.Restart.Within}; "
-            + $"the exporter actor's parent decides what follows, and no producer is built sooner than {_options.Restart.Max} from now.";
-        _ledger.ProducerGaveUp(failure);
-        Fail(new KafkaProducerFatalException(error, "Kafka exporter: " + failure));
     }
 
     /// <summary>Nothing can send any more: the application's producer is dead or disposed, and it is not ours to rebuild.</summary>
@@ -426,26 +356,7 @@ internal sealed class RecordSender
     {
         _state = SenderState.Gone;
         _goneCode = code;
-        _ledger.ProducerDead(
-            $"{reason}. The exporter cannot rebuild a producer it does not own: every trace from now on fails with {code}. Create a new producer and a new exporter.");
-    }
-
-    /// <summary>Fails every record not yet settled; in-flight ones too when their producer can no longer report (disposed).</summary>
-    private void FailEverything(ErrorCode code)
-    {
-        var records = _held.Select(h => h.Record).Concat(_backlog).ToList();
-        _held.Clear();
-        _backlog.Clear();
-        if (code == ErrorCode.Local_Destroy)
-        {
-            records.AddRange(_inFlight.Records);
-            _inFlight.Clear();
-        }
-
-        foreach (var record in records)
-        {
-            Settle(record, RecordOutcome.Failure(code));
-        }
+        _restarts.Gone(code, reason);
     }
 
     /// <summary>The one place a record gets its final outcome: in the ledger (the accounting) and for the stage.</summary>
@@ -456,61 +367,11 @@ internal sealed class RecordSender
         record.Release();
     }
 
-    private Directive Decide(Exception cause)
-    {
-        try
-        {
-            return _decider(cause);
-        }
-#pragma warning disable CA1031 // A decider that throws decides nothing: the record is failed, never the stream.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return Directive.Resume;
-        }
-    }
-
-    private static Error ErrorOf(Exception cause) =>
-        cause is KafkaException k ? k.Error : new Error(ErrorCode.Local_Fatal, cause.Message, isFatal: true);
-
-    private void Hold(long send, InFlight entry, bool mayBeWritten) => _held.Add(new Held(send, entry.Record, mayBeWritten));
-
-    /// <summary>Every record the dead producer still has in flight: its outcome is unknown, so it is sent again.</summary>
-    private void HoldInFlight()
-    {
-        foreach (var (send, entry) in _inFlight)
-        {
-            _held.Add(new Held(send, entry.Record, MayBeWritten: true));
-        }
-
-        _inFlight.Clear();
-    }
-
     private void Fail(Exception cause)
     {
-        HoldInFlight();
-        var unsettled = _held.OrderBy(h => h.Send).Select(h => h.Record).Concat(_backlog).ToList();
-        _held.Clear();
-        _backlog.Clear();
-        _ledger.InFlight(0);
+        var unsettled = _records.TakeForFailure();
         End();
         _host.Fail(new ProducerStageFailure(cause, unsettled));
-    }
-
-    /// <summary>Counts every unsettled record as dropped (Shutdown): its outcome was unknown when the sender stopped.</summary>
-    private int Abandon()
-    {
-        HoldInFlight();
-        var left = _held.Count + _backlog.Count;
-        foreach (var record in _held.Select(h => h.Record).Concat(_backlog))
-        {
-            Settle(record, RecordOutcome.Abandoned);
-        }
-
-        _held.Clear();
-        _backlog.Clear();
-        _ledger.InFlight(0);
-        return left;
     }
 
     private void CompleteIfDone()
@@ -534,7 +395,4 @@ internal sealed class RecordSender
         _producer = null;
         producer?.Dispose();
     }
-
-    /// <summary>A record whose producer died before confirming it; <see cref="MayBeWritten"/>: it may already be on the topic.</summary>
-    private readonly record struct Held(long Send, OutgoingRecord Record, bool MayBeWritten);
 }
