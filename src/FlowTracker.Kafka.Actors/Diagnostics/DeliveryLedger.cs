@@ -163,11 +163,11 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
         _errors.Failed(error);
     }
 
-    public void ProducerStarted() => counters.ProducerFailure(null);
+    public void ProducerStarted() => counters.Producer.SetFailure(null);
 
     public void ProducerRestarting(Error error, int restart, int maxRestarts, TimeSpan delay)
     {
-        counters.ProducerRestarted(time.GetUtcNow());
+        counters.Producer.Restarted(time.GetUtcNow());
         log.Warning(
             "FlowTracker Kafka exporter: the producer hit fatal error {ErrorCode} ({ErrorReason}); a new producer starts in {DelaySeconds:0.###} s (restart {Restart} of at most {MaxRestarts} within the window).",
             error.Code, error.Reason, delay.TotalSeconds, restart, maxRestarts);
@@ -178,7 +178,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     {
         if (records > 0)
         {
-            counters.Resent(possiblyWritten);
+            counters.Producer.Resent(possiblyWritten);
             log.Warning(
                 "FlowTracker Kafka exporter: re-sending {Records} record(s) the dead producer never confirmed; {PossibleDuplicates} of them may appear twice on topic {Topic}.",
                 records, possiblyWritten, topic);
@@ -191,7 +191,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     /// </summary>
     public void ProducerStartDelayed(TimeSpan delay)
     {
-        counters.ProducerRestarted(time.GetUtcNow());
+        counters.Producer.Restarted(time.GetUtcNow());
         log.Debug("FlowTracker Kafka exporter: the producer's restart budget is spent; the next producer is built in {DelaySeconds:0.###} s.", delay.TotalSeconds);
     }
 
@@ -212,7 +212,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     public void ReportsMissing(int records, TimeSpan timeout)
     {
         // One template for the log line and the stats' text, so the two never say different things.
-        counters.ProducerFailure(SemanticLogMessageFormatter.Instance.Format(ReportsMissingTemplate, records, timeout));
+        counters.Producer.SetFailure(SemanticLogMessageFormatter.Instance.Format(ReportsMissingTemplate, records, timeout));
         log.Error(LogPrefix + ReportsMissingTemplate, records, timeout);
     }
 
@@ -220,11 +220,11 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
     /// The restart budget is spent and the stream fails to the exporter actor's parent. Not logged here: the
     /// parent's supervision logs the failure, whose message says the same; one line per attempt, not two.
     /// </summary>
-    public void ProducerGaveUp(string failure) => counters.ProducerFailure(failure);
+    public void ProducerGaveUp(string failure) => counters.Producer.SetFailure(failure);
 
     public void ProducerDead(string failure)
     {
-        counters.ProducerFailure(failure);
+        counters.Producer.SetFailure(failure);
         log.Error("FlowTracker Kafka exporter: {ProducerFailure}", failure);
     }
 

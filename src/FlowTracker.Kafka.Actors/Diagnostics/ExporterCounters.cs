@@ -19,7 +19,7 @@ namespace FlowTracker.Kafka.Actors.Diagnostics;
 /// </remarks>
 internal sealed class ExporterCounters
 {
-    private static readonly DropReason[] Reasons = Enum.GetValues<DropReason>();
+    internal static readonly DropReason[] Reasons = Enum.GetValues<DropReason>();
     private readonly object _gate = new();
     private readonly long[] _dropped = new long[Reasons.Length];
     private readonly Dictionary<ErrorCode, long> _failed = [];
@@ -32,17 +32,18 @@ internal sealed class ExporterCounters
     private long _diskOnly;
     private long _queued;
     private long _notSpooled;
-    private long _restarts;
-    private long _possibleDuplicates;
     private long _splitTraces;
     private long _splitParts;
     private long _truncatedSpans;
-    private string? _producerFailure;
     private long _inFlight;
     private DateTimeOffset? _brokersUnreachableSince;
-    private DateTimeOffset? _lastRestart;
     private bool _intakeClosed;
     private bool _sealed;
+
+    public ExporterCounters() => Producer = new ProducerCounts(_gate);
+
+    /// <summary>What happened to the producers: counts beside the identity, under the same lock.</summary>
+    public ProducerCounts Producer { get; }
 
     /// <summary>
     /// Counts a trace handed to Export and reserves its place; false (and counted as dropped) when the buffer
@@ -288,15 +289,6 @@ internal sealed class ExporterCounters
         }
     }
 
-    public void ProducerRestarted(DateTimeOffset at)
-    {
-        lock (_gate)
-        {
-            _restarts++;
-            _lastRestart = at;
-        }
-    }
-
     /// <summary>librdkafka reported every broker down; the next delivery clears it.</summary>
     /// <returns>True when this report starts an outage; false when one is already reported.</returns>
     public bool BrokersUnreachable(DateTimeOffset at)
@@ -329,23 +321,6 @@ internal sealed class ExporterCounters
         }
     }
 
-    public void Resent(int records)
-    {
-        lock (_gate)
-        {
-            _possibleDuplicates += records;
-        }
-    }
-
-    /// <summary>Records why the producer can no longer send (null: it can).</summary>
-    public void ProducerFailure(string? failure)
-    {
-        lock (_gate)
-        {
-            _producerFailure = failure;
-        }
-    }
-
     /// <summary>Records handed to librdkafka and not yet reported on, as the producer sink last saw them.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
 
@@ -360,45 +335,16 @@ internal sealed class ExporterCounters
         var spool = Spool?.Invoke();
 
         // Only copies under the lock, which every Export takes: the dictionaries are built after it.
-        long exported, delivered, pending, pendingBytes, restarts, possibleDuplicates, splitTraces, splitParts, truncatedSpans, recovered, leftInSpool;
-        long[] dropped;
-        KeyValuePair<ErrorCode, long>[] failed;
-        string? producerFailure;
-        DateTimeOffset? unreachableSince, lastRestart;
+        AccountingCopy copy;
         lock (_gate)
         {
-            (exported, delivered, pending, pendingBytes, restarts, possibleDuplicates) = (_exported, _delivered, _pending, _sealed ? 0 : Interlocked.Read(ref _pendingBytes), _restarts, _possibleDuplicates);
-            dropped = (long[])_dropped.Clone();
-            failed = _failed.Count == 0 ? [] : [.. _failed];
-            (producerFailure, unreachableSince, lastRestart) = (_producerFailure, _brokersUnreachableSince, _lastRestart);
-            (splitTraces, splitParts, truncatedSpans) = (_splitTraces, _splitParts, _truncatedSpans);
-            (recovered, leftInSpool) = (_recovered, _leftInSpool);
+            copy = new AccountingCopy(
+                _exported, _delivered, _pending, _sealed ? 0 : Interlocked.Read(ref _pendingBytes), (long[])_dropped.Clone(), _failed.Count == 0 ? [] : [.. _failed],
+                _recovered, _leftInSpool, _splitTraces, _splitParts, _truncatedSpans, _brokersUnreachableSince,
+                Producer.Restarts, Producer.LastRestart, Producer.PossibleDuplicates, Producer.Failure);
         }
 
-        var byReason = new Dictionary<DropReason, long>(dropped.Length);
-        foreach (var reason in Reasons)
-        {
-            byReason[reason] = dropped[(int)reason];
-        }
-
-        return new ExporterStats(exported, delivered, byReason, new Dictionary<ErrorCode, long>(failed), pending, pendingBytes)
-        {
-            Recovered = recovered,
-            LeftInSpool = leftInSpool,
-            Spooled = spool?.Appended ?? 0,
-            NotSpooled = spool is null ? 0 : spool.NotSpooled + spool.TooLarge + Interlocked.Read(ref _notSpooled),
-            SpoolCorrupt = spool?.Corrupt ?? 0,
-            SpoolBytes = spool?.LiveBytes ?? 0,
-            SpoolDegraded = spool?.DegradedReason,
-            ProducerRestarts = restarts,
-            PossibleDuplicates = possibleDuplicates,
-            SplitTraces = splitTraces,
-            SplitParts = splitParts,
-            TruncatedSpans = truncatedSpans,
-            ProducerFailure = producerFailure,
-            BrokersUnreachable = unreachableSince is not null,
-            LastProducerRestart = lastRestart,
-        };
+        return copy.ToStats(spool, Interlocked.Read(ref _notSpooled));
     }
 
     /// <summary>
