@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
-using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Diagnostics;
 using FlowTracker.Kafka.Actors.Stages;
 
@@ -24,7 +23,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource<ExporterStats> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<OutgoingRecord> _carryOver = [];
+    private readonly CarryOver _carryOver = new();
     private ActorSystem? _system;
     private ILoggingAdapter _log = NoLogger.Instance;
     private DeliveryLedger? _ledger;
@@ -116,12 +115,11 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
                 : ProducerLease.Borrowed(settings.Producer!);
             var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff, onSettled: _spool is { } spool ? spool.Settled : null);
             var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
-            foreach (var record in _carryOver)
+            foreach (var record in _carryOver.Take())
             {
                 Offer(stream, record);
             }
 
-            _carryOver.Clear();
             _stream = stream;
             if (_stopping)
             {
@@ -294,12 +292,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             else
             {
                 failure = completion.Exception?.GetBaseException() ?? new InvalidOperationException("The exporter's stream ended without a result.");
-                if (failure is ProducerStageFailure stageFailure)
-                {
-                    _carryOver.AddRange(stageFailure.Unsettled);
-                }
-
-                _carryOver.AddRange(leftovers);
+                _carryOver.AddLeftBy(failure, leftovers);
             }
 
             // While running, the actor's parent decides (supervision) and a new stream sends what is carried over;
@@ -317,7 +310,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _finishing = true;
-            orphans = TakeCarryOver();
+            orphans = _carryOver.Take();
         }
 
         Conclude(orphans);
@@ -335,36 +328,15 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
             }
 
             _finishing = true;
-            orphans = TakeCarryOver();
+            orphans = _carryOver.Take();
         }
 
         Conclude(orphans);
     }
 
-    private List<OutgoingRecord> TakeCarryOver()
-    {
-        List<OutgoingRecord> records = [.. _carryOver];
-        _carryOver.Clear();
-        return records;
-    }
-
     private void Conclude(List<OutgoingRecord> orphans)
     {
-        exporter.Counters.CloseIntake();
-        _spool?.StopFeeding();
-        foreach (var record in orphans)
-        {
-            // No producer will send it in this run; the next start will if it is in the spool (left there, not failed).
-            _ledger!.Settle(record, record.IsSpooled ? RecordOutcome.Abandoned : RecordOutcome.Failure(ErrorCode.Local_Fatal));
-        }
-
-        // What is still pending never reached the stream (the actor's mailbox, dead letters on their way): no
-        // producer will send it. Counted now rather than after a wait for a busy or stuck actor, so the stop
-        // stays bounded by the flush deadline and its accounting is exact. Nothing is appended to the spool after
-        // this: a trace counted as dropped must not also be recovered by the next start.
-        _spool?.CloseAppends();
-        var unread = exporter.Counters.Seal();
-        var stats = exporter.Counters.Snapshot();
+        var stats = FinalAccounting.Take(exporter.Counters, _spool, _ledger, orphans, out var unread);
 
         // Before the result: whoever awaits the stop may start the next exporter on the same directory at once.
         _spool?.Dispose();
