@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using FlowTracker.Kafka.Actors.Spool;
-using FlowTracker.Kafka.Actors.Stages;
 
 namespace FlowTracker.Kafka.Actors.Diagnostics;
 
@@ -154,26 +153,6 @@ internal sealed class ExporterCounters
 
             _leftInSpool++;
             Settle(reservedBytes);
-        }
-    }
-
-    /// <summary>
-    /// A record the exporter ends without sending: one in the spool stays there for the next start (left in spool); one
-    /// in memory only is dropped (Shutdown), or fails with <paramref name="failure"/> when one is given.
-    /// </summary>
-    public void Unsent(OutgoingRecord record, ErrorCode? failure = null)
-    {
-        if (!record.SpoolId.IsNone)
-        {
-            LeftInSpool(record.ReservedBytes);
-        }
-        else if (failure is { } code)
-        {
-            Failed(code, record.ReservedBytes);
-        }
-        else
-        {
-            Dropped(DropReason.Shutdown, record.ReservedBytes);
         }
     }
 
