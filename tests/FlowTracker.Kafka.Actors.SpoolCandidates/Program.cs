@@ -1,7 +1,7 @@
 using System.Globalization;
 using FlowTracker.Kafka.Actors.SpoolCandidates;
 
-// Measures the spool's candidate stores on this machine (DESIGN-spool.md has the table and the choice):
+// Measures the spool's candidate stores on this machine (README.md beside this file has the table and the choice):
 //   dotnet run -c Release --project tests/FlowTracker.Kafka.Actors.SpoolCandidates -- [--records 300000] [--large 1000000] [--kills 5] [--only sqlite,fasterlog,otel-blob] [--dir /tmp/x]
 // Each candidate runs in a fresh directory under --dir (default: a new temporary one, deleted at the end).
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
