@@ -7,13 +7,42 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// FASTER's local-storage factory), through <see cref="SpoolDevice"/>s that write inline on the committing thread:
 /// a commit then waits for the disk only, never for the thread pool.
 /// </summary>
+/// <remarks>
+/// FASTER's commit manager only logs a commit record it failed to write, and goes on as if it were on disk (its
+/// callback, and the log's committed address, say it is): a directory that cannot take new files, or a full disk,
+/// then stopped every commit without a word. Here the failure is kept for <see cref="TakeFailure"/>, and the file
+/// that failed is removed, so that the commit before it stays the newest one a restart reads.
+/// </remarks>
 internal sealed class SpoolCommitFiles : INamedDeviceFactory
 {
     private string _baseName = string.Empty;
+    private string? _failure;
 
     public void Initialize(string baseName) => _baseName = baseName;
 
-    public IDevice Get(FileDescriptor fileInfo) => new SpoolDevice(Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName), ownThread: false);
+    /// <summary>Why a commit record could not be written since the last call; null when every one was.</summary>
+    public string? TakeFailure() => Interlocked.Exchange(ref _failure, null);
+
+    public IDevice Get(FileDescriptor fileInfo)
+    {
+        var name = Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName);
+        return new SpoolDevice(name, ownThread: false, why => Failed(name, why));
+    }
+
+    private void Failed(string name, string why)
+    {
+        Volatile.Write(ref _failure, why);
+        try
+        {
+            // A record cut short (the disk full) would be the newest and unreadable, and the whole log set aside for it.
+            File.Delete(name + ".0");
+        }
+#pragma warning disable CA1031 // Not there at all (a directory that takes no new files) is what was wanted.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     public void Delete(FileDescriptor fileInfo)
     {

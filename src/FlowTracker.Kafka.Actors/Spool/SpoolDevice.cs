@@ -22,16 +22,24 @@ internal sealed class SpoolDevice : StorageDeviceBase
     private readonly ConcurrentDictionary<int, SafeFileHandle> _segments = new();
     private readonly BlockingCollection<Action>? _queue;
     private readonly Thread? _thread;
+    private readonly Action<string>? _failed;
     private int _disposed;
 
     /// <param name="fileName">The files' path and name; segment N is <c>fileName.N</c>.</param>
     /// <param name="ownThread">IO on a thread of the device's own (the log, whose writes the appender must not wait for), or inline on the caller's (commit files, written by the commit thread, which waits for them anyway).</param>
-    public SpoolDevice(string fileName, bool ownThread)
+    /// <param name="failed">
+    /// Told why, whenever an IO fails. FASTER only logs a commit record's failed write and goes on as if it were on
+    /// disk: the commit files' devices say so here, and the spool's commit fails.
+    /// </param>
+    public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null)
         : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(fileName)!);
+        _failed = failed;
         if (ownThread)
         {
+            // The log's own directory. A commit record's folder is made once, when the log is created: a commit must
+            // not make the spool's directory again after someone deleted it, and name segments that went with it.
+            Directory.CreateDirectory(Path.GetDirectoryName(fileName)!);
             _queue = [];
             _thread = new Thread(Run) { IsBackground = true, Name = "flowtracker-spool-io" };
             _thread.Start();
@@ -112,6 +120,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
 #pragma warning restore CA1031
             {
                 errorCode = ex.HResult == 0 ? uint.MaxValue : (uint)ex.HResult;
+                _failed?.Invoke(ex.Message);
             }
 
             callback(errorCode, bytes, context);

@@ -14,8 +14,10 @@ internal sealed class SpoolLock : IDisposable
     private const string LockFile = "spool.lock";
     private const string OwnerFile = "spool.owner";
     private readonly FileStream _lock;
+    private readonly string _directory;
+    private readonly string? _owner;
 
-    private SpoolLock(FileStream held) => _lock = held;
+    private SpoolLock(FileStream held, string directory, string? owner) => (_lock, _directory, _owner) = (held, directory, owner);
 
     /// <exception cref="SpoolLockedException">Another spool holds the directory; the message names it and its holder.</exception>
     public static SpoolLock Acquire(string directory)
@@ -34,20 +36,49 @@ internal sealed class SpoolLock : IDisposable
                 ex);
         }
 
+        string? owner;
         try
         {
             using var process = Process.GetCurrentProcess();
-            File.WriteAllText(
-                Path.Combine(directory, OwnerFile),
-                string.Create(CultureInfo.InvariantCulture, $"process {Environment.ProcessId} ({process.ProcessName}) on {Environment.MachineName}, since {DateTimeOffset.UtcNow:O}"));
+            owner = string.Create(CultureInfo.InvariantCulture, $"process {Environment.ProcessId} ({process.ProcessName}) on {Environment.MachineName}, since {DateTimeOffset.UtcNow:O}");
+            File.WriteAllText(Path.Combine(directory, OwnerFile), owner);
         }
 #pragma warning disable CA1031 // Naming the holder is a courtesy to whoever is refused next; the lock itself is what counts.
         catch (Exception)
 #pragma warning restore CA1031
         {
+            owner = null;
         }
 
-        return new SpoolLock(held);
+        return new SpoolLock(held, directory, owner);
+    }
+
+    /// <summary>
+    /// Why the lock no longer guards the directory, or null: its lock file is gone (the directory was deleted or moved
+    /// away, and what is written now goes to files nobody will find), or another spool holds the directory now (made
+    /// again after a delete, a second exporter could lock it). The spool asks before each commit.
+    /// </summary>
+    public string? Lost()
+    {
+        if (!File.Exists(Path.Combine(_directory, LockFile)))
+        {
+            return $"its directory '{_directory}' or its lock file was deleted or moved while in use";
+        }
+
+        if (_owner is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var now = File.ReadAllText(Path.Combine(_directory, OwnerFile));
+            return now == _owner ? null : $"its directory '{_directory}' is now held by {now.Trim()}";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"its directory '{_directory}' no longer names its owner ({ex.Message})";
+        }
     }
 
     public void Dispose()

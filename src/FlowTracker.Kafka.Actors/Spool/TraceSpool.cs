@@ -24,9 +24,8 @@ internal sealed class TraceSpool : IDisposable
     private readonly object _commitGate = new();
     private const int MaxCookieRanges = 16_384;
 
-    /// <summary>How often a commit waiting for its callback looks whether a failed flush failed it.</summary>
-    private static readonly TimeSpan CommitPoll = TimeSpan.FromMilliseconds(5);
     private readonly RemovedRanges _ranges = new();
+    private readonly SpoolCommitFiles _commitFiles = new();
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
@@ -45,6 +44,10 @@ internal sealed class TraceSpool : IDisposable
     private volatile bool _closed;
     private SpoolBacklog _backlog;
     private long _appended, _committed, _removed, _full, _tooLarge, _corrupt;
+
+    // The log's end as of the last commit whose record is on disk: FASTER's own committed address also moves for a
+    // commit whose record failed to be written.
+    private long _durableUntil;
     private bool _backlogRead;
     private bool _disposed;
 
@@ -230,6 +233,13 @@ internal sealed class TraceSpool : IDisposable
 
             try
             {
+                // Checked first: a commit into a directory someone deleted (or a second exporter took over) is a commit
+                // of records the next start will never find.
+                if (_lock?.Lost() is { } lost)
+                {
+                    throw new IOException(lost);
+                }
+
                 // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
                 var covered = Interlocked.Read(ref _appended);
                 var tail = log.TailAddress;
@@ -247,7 +257,12 @@ internal sealed class TraceSpool : IDisposable
                     cookie = _ranges.ToCookie(MaxCookieRanges, _backlog.NotScannedRemovals(), log.BeginAddress, tail);
                 }
 
-                CommitAndWait(log, cookie);
+                SpoolLog.Commit(log, cookie, _time);
+                if (_commitFiles.TakeFailure() is { } unwritten)
+                {
+                    throw new IOException($"its commit record could not be written: {unwritten}");
+                }
+
                 if (log.CommittedUntilAddress < tail)
                 {
                     // FasterLog reports a failed flush only at a later commit; a commit that fell short says it now.
@@ -255,39 +270,13 @@ internal sealed class TraceSpool : IDisposable
                 }
 
                 Interlocked.Exchange(ref _committed, covered);
+                Volatile.Write(ref _durableUntil, tail);
             }
 #pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 _health.Degrade($"a commit failed: {ex.Message}");
-            }
-        }
-    }
-
-    /// <summary>
-    /// Commits and waits until the commit is durable, or failed. FasterLog's own wait spins (<c>Thread.Yield</c>) for as
-    /// long as the commit's page writes take: on 2 cores that was CPU taken from the exporter at every commit. Here the
-    /// thread sleeps until the commit's callback, looking every few milliseconds whether a failed flush failed it instead.
-    /// </summary>
-    /// <exception cref="CommitFailureException">A page write of this commit (or of one before it) failed.</exception>
-    private static void CommitAndWait(FasterLog log, byte[] cookie)
-    {
-#pragma warning disable CA2000 // Never disposed: FASTER may set it after a failure ended this wait, and it holds no kernel handle unless asked for one.
-        var persisted = new ManualResetEventSlim();
-#pragma warning restore CA2000
-        if (!log.CommitStrongly(out var tail, out var number, spinWait: false, cookie, callback: persisted.Set))
-        {
-            return;
-        }
-
-        // Only to hear of a failure: its success may wait for a pool thread, the callback does not.
-        var outcome = log.WaitForCommitAsync(tail, number).AsTask();
-        while (!persisted.Wait(CommitPoll) && !outcome.IsCompletedSuccessfully)
-        {
-            if (outcome.IsFaulted)
-            {
-                outcome.GetAwaiter().GetResult();
             }
         }
     }
@@ -324,7 +313,7 @@ internal sealed class TraceSpool : IDisposable
         }
     }
 
-    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded ? log.CommittedUntilAddress : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
+    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded ? Volatile.Read(ref _durableUntil) : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
 
     /// <summary>Commits what was appended (unless degraded), then closes the log and releases the directory.</summary>
     public void Dispose()
@@ -373,7 +362,7 @@ internal sealed class TraceSpool : IDisposable
     private void OpenLog()
     {
         _geometry = SpoolGeometry.Of(_directory, _maxBytes);
-        var (device, log, setAside, why) = SpoolLog.Open(_directory, _geometry, _time);
+        var (device, log, setAside, why) = SpoolLog.Open(_directory, _geometry, _time, _commitFiles);
         (_device, _log) = (device, log);
         if (setAside is not null)
         {
@@ -391,6 +380,7 @@ internal sealed class TraceSpool : IDisposable
         _backlog = new SpoolBacklog(_gate, _ranges, log, log.BeginAddress, log.TailAddress, removedEarlier, _geometry, _directory, _warn);
         _truncatedUntil = log.BeginAddress;
         _lastEnd = log.TailAddress;
+        _durableUntil = log.TailAddress;
     }
 
     private void CommitEvery(TimeSpan interval)
