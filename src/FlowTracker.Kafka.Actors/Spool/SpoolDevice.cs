@@ -28,7 +28,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     /// <param name="fileName">The files' path and name; segment N is <c>fileName.N</c>.</param>
     /// <param name="ownThread">IO on a thread of the device's own (the log, whose writes the appender must not wait for), or inline on the caller's (commit files, written by the commit thread, which waits for them anyway).</param>
     /// <param name="failed">
-    /// Told why, whenever an IO fails. FASTER only logs a commit record's failed write and goes on as if it were on
+    /// Told why, whenever a write fails (a failed read fails only what read it). FASTER only logs a commit record's failed write and goes on as if it were on
     /// disk: the commit files' devices say so here, and the spool's commit fails.
     /// </param>
     public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null)
@@ -47,7 +47,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     }
 
     public override unsafe void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
-        Submit(callback, context, inline: false, () =>
+        Submit(callback, context, inline: false, write: true, () =>
         {
             RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
             return numBytesToWrite;
@@ -59,7 +59,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     /// (FasterLog reads only pages already flushed, so no queued write is one it needs); from the page cache a read is short.
     /// </remarks>
     public override unsafe void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
-        Submit(callback, context, inline: true, () =>
+        Submit(callback, context, inline: true, write: false, () =>
         {
             var destination = new Span<byte>((void*)destinationAddress, (int)readLength);
             var handle = Segment(segmentId);
@@ -106,7 +106,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
         }
     }
 
-    private void Submit(DeviceIOCompletionCallback callback, object context, bool inline, Func<uint> io)
+    private void Submit(DeviceIOCompletionCallback callback, object context, bool inline, bool write, Func<uint> io)
     {
         void Complete()
         {
@@ -120,7 +120,10 @@ internal sealed class SpoolDevice : StorageDeviceBase
 #pragma warning restore CA1031
             {
                 errorCode = ex.HResult == 0 ? uint.MaxValue : (uint)ex.HResult;
-                _failed?.Invoke(ex.Message);
+                if (write)
+                {
+                    _failed?.Invoke(ex.Message);
+                }
             }
 
             callback(errorCode, bytes, context);
