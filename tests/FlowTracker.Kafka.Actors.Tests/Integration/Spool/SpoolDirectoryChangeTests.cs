@@ -46,11 +46,7 @@ public sealed class SpoolDirectoryChangeTests : IDisposable
     [Fact]
     public void DirectoryDeletedWhileInUse_TheSpoolDegrades_MakesNothingThere_AndASecondSpoolTakesTheNewDirectory()
     {
-        using var first = Open();
-        AppendRange(first, 0, 5);
-        first.Commit();
-
-        Directory.Delete(_directory.Path, recursive: true);
+        using var first = CommittedThenDirectoryDeleted();
         AppendRange(first, 5, 5);
         first.Commit();
 
@@ -69,11 +65,7 @@ public sealed class SpoolDirectoryChangeTests : IDisposable
     [Fact]
     public void DirectoryDeletedAndTakenByASecondSpool_TheFirstDegradesAtItsNextCommit_NamingTheNewHolder()
     {
-        using var first = Open();
-        AppendRange(first, 0, 5);
-        first.Commit();
-        Directory.Delete(_directory.Path, recursive: true);
-
+        using var first = CommittedThenDirectoryDeleted();
         using var second = Open();
         first.Commit();
 
@@ -87,6 +79,16 @@ public sealed class SpoolDirectoryChangeTests : IDisposable
         {
             Assert.Equal(SpoolAppendStatus.Spooled, spool.Append(Key(i), Value(i, 1300)).Status);
         }
+    }
+
+    /// <summary>A spool with five records committed, whose directory was then deleted under it.</summary>
+    private TraceSpool CommittedThenDirectoryDeleted()
+    {
+        var spool = Open();
+        AppendRange(spool, 0, 5);
+        spool.Commit();
+        Directory.Delete(_directory.Path, recursive: true);
+        return spool;
     }
 
     private TraceSpool Open() => TraceSpool.Open(_directory.Path, MaxBytes, Interval, _warnings.Enqueue);
