@@ -144,7 +144,7 @@ internal static class SpoolLog
     /// <exception cref="IOException">The commit did not complete within <see cref="CommitTimeout"/>.</exception>
     public static void Commit(FasterLog log, byte[] cookie, TimeProvider time)
     {
-        var deadline = time.GetTimestamp() + (long)(CommitTimeout.TotalSeconds * time.TimestampFrequency);
+        var started = time.GetTimestamp();
 #pragma warning disable CA2000 // Never disposed: FASTER may set it after a failure ended this wait, and it holds no kernel handle unless asked for one.
         var persisted = new ManualResetEventSlim();
 #pragma warning restore CA2000
@@ -162,7 +162,7 @@ internal static class SpoolLog
                 outcome.GetAwaiter().GetResult();
             }
 
-            if (time.GetTimestamp() > deadline)
+            if (time.GetElapsedTime(started) > CommitTimeout)
             {
                 throw new IOException($"a commit did not complete within {CommitTimeout.TotalSeconds:0} s");
             }

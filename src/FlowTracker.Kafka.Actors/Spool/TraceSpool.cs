@@ -23,7 +23,6 @@ internal sealed class TraceSpool : IDisposable
     private readonly object _gate = new();
     private readonly object _commitGate = new();
     private const int MaxCookieRanges = 16_384;
-
     private readonly RemovedRanges _ranges = new();
     private readonly SpoolCommitFiles _commitFiles = new();
     private readonly ManualResetEventSlim _stopping = new();
