@@ -254,11 +254,14 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
         {
             o.SpoolDirectory = SpoolDirectory.Path;
             o.FlushTimeout = TimeSpan.FromMilliseconds(5);
+            o.MaxBufferedTraces = 300_000;
         });
         var busy = KafkaTraceExporter.Start(Sys, nowhere, "busy");
 
-        // A full mailbox (the gate's 100,000) takes the actor far longer to write ahead than the flush deadline lasts.
-        busy.ExportCheckouts("busy", 100_000);
+        // A full mailbox takes the actor far longer to write ahead than the flush deadline lasts. 300,000, not the default
+        // gate's 100,000: once the spool's commit stopped spinning, the actor wrote all 100,000 ahead before a stop slowed
+        // by the rest of the suite (1 run in 6).
+        busy.ExportCheckouts("busy", 300_000);
         var stopped = await busy.StopAsync(Patience);
 
         Assert.True(stopped.DroppedByReason[DropReason.Shutdown] > 0, $"precondition: the stop came while the actor still had traces to read ({stopped})");
