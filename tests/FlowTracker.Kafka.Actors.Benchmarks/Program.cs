@@ -36,13 +36,13 @@ if (Runs("outage-spool"))
 if (Runs("e2e"))
 {
     output.WriteLine("End to end, exporter against the raw Confluent loop ...");
-    await EndToEndBenchmark.RunAsync(traces: quick ? 50_000 : 200_000, rounds: quick ? 3 : 5, report, output);
+    await EndToEndBenchmark.RunAsync(traces: quick ? 50_000 : 200_000, rounds: quick ? 3 : 7, report, output);
 }
 
 if (Runs("e2e-spool"))
 {
     output.WriteLine("End to end, exporter with its spool against the raw Confluent loop ...");
-    await EndToEndBenchmark.RunAsync(traces: quick ? 50_000 : 200_000, rounds: quick ? 3 : 5, report, output, spool: true);
+    await EndToEndBenchmark.RunAsync(traces: quick ? 50_000 : 200_000, rounds: quick ? 3 : 7, report, output, spool: true);
 }
 
 if (Runs("recovery"))
