@@ -153,6 +153,11 @@ internal sealed class ProducerLease : IRecordProducer
         // unreported (a stop during an outage) never reports them: each handler stays rooted until the process ends. Cut
         // loose here, the handlers root only themselves, not the stage, its records and everything they hold.
         _reports?.Detach();
+        if (IsOwned)
+        {
+            ServeUnreported();
+        }
+
         Producer.Dispose();
         GC.SuppressFinalize(this);
         if (Interlocked.Exchange(ref _held, null) is not { } held)
@@ -177,6 +182,34 @@ internal sealed class ProducerLease : IRecordProducer
             }
         });
     }
+
+    /// <summary>The lease's relay of delivery reports, which only the handlers of records not yet reported still reference (tests).</summary>
+    internal WeakReference WatchReports() => new(_reports);
+
+    /// <summary>
+    /// Confluent frees a record's delivery handler (and the GCHandle pinning it) only when the record's report is served,
+    /// and librdkafka's destroy drops the records it still holds without reporting them: each stop during an outage kept
+    /// about 150 B a record for the rest of the process (measured: 77,868 handlers after 4 such stops of 20,000 traces).
+    /// Purged (<see cref="LibrdkafkaPurge"/>), every record left is reported (<c>Local_PurgeQueue</c>, <c>Local_PurgeInflight</c>) and served here, to the
+    /// detached relay: the stage settled them all already. Bounded: a producer that cannot serve them within
+    /// <see cref="ServeBound"/> is disposed all the same. Never for an application's producer: its own records would go too.
+    /// </summary>
+    private void ServeUnreported()
+    {
+        try
+        {
+            if (LibrdkafkaPurge.TryPurge(Producer))
+            {
+                Producer.Flush(ServeBound);
+            }
+        }
+        catch (KafkaException)
+        {
+            // A producer that failed for good may refuse to flush: then its dispose is all that is left to do.
+        }
+    }
+
+    private static readonly TimeSpan ServeBound = TimeSpan.FromSeconds(1);
 
     /// <summary>Where the delivery reports of one lease go until it is disposed; after that, nowhere.</summary>
     private sealed class ReportRelay(ProducerEventQueue events, int generation)

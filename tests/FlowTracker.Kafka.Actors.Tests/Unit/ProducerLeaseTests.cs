@@ -90,8 +90,22 @@ public sealed class ProducerLeaseTests
         Assert.False(queue.IsAlive, "the stage's event queue is still reachable from the disposed producer's delivery handlers");
     }
 
+    [Fact]
+    public void OwnedProducerDisposedWithRecordsUnreported_FreesTheirDeliveryHandlers()
+    {
+        // Each unreported record's handler references the lease's relay of reports: once every handler is freed, so is it.
+        // Without the purge at dispose, Confluent kept them (and their GCHandles) for the rest of the process.
+        var relay = SendUnreportedAndDispose(records: 1_000, watch: lease => lease.WatchReports());
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(relay.IsAlive, "the disposed producer's delivery handlers are still rooted");
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference SendUnreportedAndDispose(int records)
+    private static WeakReference SendUnreportedAndDispose(int records, Func<ProducerLease, WeakReference>? watch = null)
     {
         var events = new ProducerEventQueue(() => { });
         var config = new Dictionary<string, string> { ["bootstrap.servers"] = ApplicationProducers.Nowhere, ["message.timeout.ms"] = "600000" };
@@ -101,7 +115,8 @@ public sealed class ProducerLeaseTests
             lease.Produce("unreported", new OutgoingRecord(new byte[] { 1 }, new byte[] { 2 }, 0, 0), send);
         }
 
+        var watched = watch?.Invoke(lease) ?? new WeakReference(events);
         lease.Dispose();
-        return new WeakReference(events);
+        return watched;
     }
 }
