@@ -131,20 +131,29 @@ internal static class SpoolLog
     }
 
     /// <summary>
+    /// Commits and waits until the commit is durable, or failed, at most <see cref="CommitTimeout"/>.
+    /// </summary>
+    /// <inheritdoc cref="Commit(FasterLog, byte[], TimeProvider, TimeSpan)" path="/exception"/>
+    public static void Commit(FasterLog log, byte[] cookie, TimeProvider time) => Commit(log, cookie, time, CommitTimeout);
+
+    /// <summary>
     /// Commits and waits until the commit is durable, or failed. FasterLog's own wait spins (<c>Thread.Yield</c>) for as
     /// long as the commit's page writes take: on 2 cores that was CPU taken from the exporter at every commit. Here the
     /// thread sleeps until the commit's callback, looking every few milliseconds whether a failed flush failed it instead.
     /// </summary>
     /// <remarks>
-    /// Bounded: a commit that neither completes nor fails within <see cref="CommitTimeout"/> (an exception inside
-    /// FASTER's commit worker leaves it neither, and the wait, spinning or not, went on for ever, and the stop that waits
-    /// for the last commit with it) fails, and the spool goes memory-only.
+    /// Bounded: a commit that neither completes nor fails within <paramref name="bound"/> (an exception inside FASTER's
+    /// commit worker leaves it neither, and the wait, spinning or not, went on for ever, and the stop that waits for the
+    /// last commit with it) fails, and the spool goes memory-only. <see cref="SpoolCommitWait"/> decides which of the
+    /// signals, arriving from FASTER's threads in any order, wins. The bound is the caller's: a stop that must end soon
+    /// passes less than <see cref="CommitTimeout"/>.
     /// </remarks>
     /// <exception cref="CommitFailureException">A page write of this commit (or of one before it) failed.</exception>
-    /// <exception cref="IOException">The commit did not complete within <see cref="CommitTimeout"/>.</exception>
-    public static void Commit(FasterLog log, byte[] cookie, TimeProvider time)
+    /// <exception cref="IOException">The commit did not complete within <paramref name="bound"/>.</exception>
+    public static void Commit(FasterLog log, byte[] cookie, TimeProvider time, TimeSpan bound)
     {
         var started = time.GetTimestamp();
+        var wait = new SpoolCommitWait(bound);
 #pragma warning disable CA2000 // Never disposed: FASTER may set it after a failure ended this wait, and it holds no kernel handle unless asked for one.
         var persisted = new ManualResetEventSlim();
 #pragma warning restore CA2000
@@ -155,17 +164,22 @@ internal static class SpoolLog
 
         // Only to hear of a failure: its success may wait for a pool thread, the callback does not.
         var outcome = log.WaitForCommitAsync(tail, number).AsTask();
-        while (!persisted.Wait(CommitPoll) && !outcome.IsCompletedSuccessfully)
-        {
-            if (outcome.IsFaulted)
-            {
-                outcome.GetAwaiter().GetResult();
-            }
 
-            if (time.GetElapsedTime(started) > CommitTimeout)
-            {
-                throw new IOException($"a commit did not complete within {CommitTimeout.TotalSeconds:0} s");
-            }
+        // The clock is read before the signals: one that arrived within the bound is then seen no later than the
+        // sighting that finds the bound passed, and wins over the timeout.
+        while (wait.Observe(time.GetElapsedTime(started), persisted.IsSet, outcome.IsCompletedSuccessfully, outcome.Exception?.InnerException) == SpoolCommitDecision.Pending)
+        {
+            persisted.Wait(CommitPoll);
+        }
+
+        if (wait.Failure is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (wait.Decision == SpoolCommitDecision.TimedOut)
+        {
+            throw new IOException($"a commit did not complete within {bound.TotalSeconds:0.###} s");
         }
     }
 
