@@ -229,7 +229,7 @@ internal sealed partial class TraceSpool : IDisposable
     {
         lock (_commitGate)
         {
-            if (_log is not { } log || _health.IsDegraded)
+            if (_log is not { } log || _health.IsDegraded || _gaveUp)
             {
                 return;
             }
@@ -279,10 +279,15 @@ internal sealed partial class TraceSpool : IDisposable
                 Durable(covered, tail);
             }
 #pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
-            catch (Exception ex)
+            catch (Exception ex) when (!_gaveUp)
 #pragma warning restore CA1031
             {
                 _health.Degrade($"a commit failed: {ex.Message}");
+            }
+#pragma warning disable CA1031 // The stop gave up on this commit and said so: the spool is done, nothing more to warn of.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }
