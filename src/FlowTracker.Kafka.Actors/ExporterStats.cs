@@ -63,7 +63,9 @@ public sealed record ExporterStats(
 
     /// <summary>
     /// Traces unconfirmed when this exporter stopped (its flush timeout ran out, or it stopped before reading them back)
-    /// that stay in the spool for the next start: neither dropped nor lost.
+    /// that stay in the spool for the next start: neither dropped nor lost. Only traces the spool's last commit made
+    /// durable count here (the next start finds exactly these); the others (a commit failed, or the disk stalled past
+    /// the stop's bound) are counted as dropped (<c>Shutdown</c>).
     /// </summary>
     public long LeftInSpool { get; init; }
 

@@ -69,6 +69,9 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <summary>The restart budget: one per exporter, so that no restart of its actor or stream grants a fresh one.</summary>
     internal RestartBackoff Backoff => _backoff ??= new RestartBackoff(_settings.Restart, Time, Random.Shared.NextDouble);
 
+    /// <summary>Run before each commit record of the spool is written, on the writing thread (tests stall or fail the disk there); set before the start.</summary>
+    internal Action? BeforeSpoolCommitRecord { get; set; }
+
     /// <summary>Called with each producer the exporter creates (tests use it to inject a fatal error).</summary>
     internal Action<IClient>? ProducerCreated { get; set; }
 
@@ -173,12 +176,14 @@ public sealed class KafkaTraceExporter : ITraceExporter
     /// <see cref="KafkaExporterOptions.FlushTimeout"/> has passed since this call (whatever the producer or the
     /// brokers are doing), stops the actor and returns the final accounting; what is still unconfirmed then is
     /// counted as dropped (<c>Shutdown</c>), or, with the spool on, left in the spool (<c>LeftInSpool</c>) for the next
-    /// start. Calling it again, or on a stopped exporter, returns the final accounting at once.
+    /// start, if the spool's last commit made it durable there (else dropped, <c>Shutdown</c>). Calling it again, or on
+    /// a stopped exporter, returns the final accounting at once.
     /// </summary>
     /// <param name="timeout">
     /// How long this call waits for the final accounting, not the flush timeout: give it more than
     /// <see cref="KafkaExporterOptions.FlushTimeout"/>, since the accounting comes within the flush timeout plus the time
-    /// to stop the stream and dispose the producer (well under a second).
+    /// to stop the stream and dispose the producer (well under a second), and with the spool on at most 2 s more for its
+    /// last commit when the disk stalls.
     /// </param>
     /// <exception cref="TimeoutException">No final accounting within <paramref name="timeout"/>.</exception>
     public Task<ExporterStats> StopAsync(TimeSpan timeout)

@@ -63,7 +63,7 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
                 break;
             case RecordOutcomeKind.Abandoned when trace.Reason == DropReason.Shutdown && record.IsSpooled:
                 // Unconfirmed at the stop: it stays in the spool for the next start (a spooled record is never a part).
-                counters.LeftInSpool(bytes);
+                counters.LeftInSpool(bytes, record.SpoolId);
                 Interlocked.Increment(ref _leftInSpool); // the lifetime settles carried-over records on its own thread
                 break;
             default:
@@ -203,9 +203,10 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
             "FlowTracker Kafka exporter: {Records} record(s) were still unconfirmed when the flush deadline ({FlushTimeout} after stop was asked) passed; {Where}.",
             records,
             flushTimeout,
-            leftInSpool == 0 ? "counted as dropped (Shutdown)"
+            (leftInSpool == 0 ? "counted as dropped (Shutdown)"
             : leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
-            : $"{leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)");
+            : $"{leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)")
+            + (leftInSpool == 0 ? string.Empty : ", as far as the spool's last commit makes them durable (a warning at the end counts those it did not, as dropped)"));
     }
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>

@@ -28,6 +28,10 @@ internal sealed class ExporterCounters
     private long _pendingBytes;
     private long _recovered;
     private long _leftInSpool;
+
+    // Where each trace counted left in spool ends in the log: the seal keeps it there only if the spool's last commit covered it.
+    private readonly List<long> _leftInSpoolEnds = [];
+    private long _notDurable;
     private long _diskOnly;
     private long _queued;
     private long _notSpooled;
@@ -141,8 +145,11 @@ internal sealed class ExporterCounters
         }
     }
 
-    /// <summary>A pending trace stays in the spool, unconfirmed, for the next start: the exporter is ending.</summary>
-    public void LeftInSpool(long reservedBytes)
+    /// <summary>
+    /// A pending trace stays in the spool, unconfirmed, for the next start: the exporter is ending. Counted so until
+    /// <see cref="Seal"/>, which counts it as dropped instead if the spool's last commit did not make it durable.
+    /// </summary>
+    public void LeftInSpool(long reservedBytes, SpoolId id)
     {
         lock (_gate)
         {
@@ -152,7 +159,20 @@ internal sealed class ExporterCounters
             }
 
             _leftInSpool++;
+            _leftInSpoolEnds.Add(id.End);
             Settle(reservedBytes);
+        }
+    }
+
+    /// <summary>Of the traces counted left in spool, how many the seal counted as dropped (Shutdown): the spool's last commit did not make them durable.</summary>
+    public long NotDurable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _notDurable;
+            }
         }
     }
 
@@ -179,8 +199,14 @@ internal sealed class ExporterCounters
     /// Whatever settles them later (the actor reading them, the dead-letter counter) changes nothing, so the final
     /// accounting is exact when it is taken, not after some wait.
     /// </summary>
+    /// <param name="spool">
+    /// What the spool's last commit made durable (taken after the last append): a trace is left in the spool only if
+    /// the next start will find it there; one past it (a commit failed, or the disk stalled) is counted as dropped
+    /// (Shutdown), as without a spool. The traces waiting on disk only are this run's newest appends, so they are past
+    /// it for as many of them as the commit left out.
+    /// </param>
     /// <returns>How many traces were still pending.</returns>
-    public long Seal()
+    public long Seal(SpoolFinal? spool = null)
     {
         lock (_gate)
         {
@@ -194,6 +220,14 @@ internal sealed class ExporterCounters
             var left = _pending - _diskOnly;
             _dropped[(int)DropReason.Shutdown] += left;
             _leftInSpool += _diskOnly;
+            if (spool is { } durable)
+            {
+                _notDurable = Math.Min(_diskOnly, durable.NotDurable) + _leftInSpoolEnds.Count(end => end > durable.DurableUntil);
+                _leftInSpool -= _notDurable;
+                _dropped[(int)DropReason.Shutdown] += _notDurable;
+            }
+
+            _leftInSpoolEnds.Clear();
             _diskOnly = 0;
             _pending = 0;
             Interlocked.Exchange(ref _pendingBytes, 0);

@@ -17,7 +17,7 @@ namespace FlowTracker.Kafka.Actors.Exporter;
 /// completion: every change happens under one lock. The end comes once, in <see cref="Conclude"/>, as soon as
 /// the stream ended: the accounting sealed (traces the stream never took count as dropped, Shutdown), and the
 /// meter, the dead-letter counter and the materializer gone, and the spool closed (its directory free for the next start).
-/// With the spool on, a record that is in the spool is never dropped at the end: it stays there, counted as left in spool.
+/// With the spool on, a record in the spool that its last commit made durable is not dropped at the end: it stays there (left in spool).
 /// </remarks>
 internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 {
@@ -89,7 +89,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
         {
             lock (_gate)
             {
-                _spool = ExporterSpool.Open(exporter.Settings, this, exporter.Counters, _log);
+                _spool = ExporterSpool.Open(exporter.Settings, this, exporter.Counters, _log, exporter.BeforeSpoolCommitRecord);
                 _ledger!.DeliveriesCounted = _spool.RoomFreed;
             }
         }
@@ -336,9 +336,9 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
 
     private void Conclude(List<OutgoingRecord> orphans)
     {
-        var stats = FinalAccounting.Take(exporter.Counters, _spool, _ledger, orphans, out var unread);
+        var stats = FinalAccounting.Take(exporter.Counters, _spool, _ledger, orphans, _log, out var unread);
 
-        // Before the result: whoever awaits the stop may start the next exporter on the same directory at once.
+        // Before the result: the next exporter may start on the same directory at once (unless a stalled commit still holds it).
         _spool?.Dispose();
         _deadTraceCounter?.Tell(PoisonPill.Instance);
         _metrics?.Dispose();

@@ -62,13 +62,16 @@ internal sealed class ExporterSpool : IDisposable
 
     internal ManualResetEventSlim Wake => _wake;
 
-    /// <summary>Opens the spool (the settings have one) and starts reading back what an earlier run left.</summary>
+    /// <summary>
+    /// Opens the spool (the settings have one) and starts reading back what an earlier run left. <c>beforeCommitRecord</c>
+    /// runs before each commit record is written (tests stall or fail the disk there).
+    /// </summary>
     /// <exception cref="SpoolLockedException">Another exporter, in this process or another, uses the directory.</exception>
-    public static ExporterSpool Open(KafkaExporterSettings settings, ExporterLifetime lifetime, ExporterCounters counters, ILoggingAdapter log)
+    public static ExporterSpool Open(KafkaExporterSettings settings, ExporterLifetime lifetime, ExporterCounters counters, ILoggingAdapter log, Action? beforeCommitRecord = null)
     {
         // An unusable directory opens degraded (memory only) and says so here; later problems are said as they come.
         var spooling = settings.Spool!;
-        var spool = TraceSpool.Open(spooling.Directory, spooling.MaxBytes, spooling.CommitInterval, (SpoolWarning warning) => log.Warning(warning.Template, warning.Args));
+        var spool = TraceSpool.Open(spooling.Directory, spooling.MaxBytes, spooling.CommitInterval, (SpoolWarning warning) => log.Warning(warning.Template, warning.Args), beforeCommitRecord: beforeCommitRecord);
         counters.Spool = spool.Stats;
         var opened = new ExporterSpool(spool, lifetime, counters, settings.MemoryBytes, settings.MaxBufferedBytes, log);
         opened._feeder.Start();
@@ -223,7 +226,13 @@ internal sealed class ExporterSpool : IDisposable
     /// <summary>Stops reading back and waits for the feeder to end (bounded: it waits for nothing that does not end).</summary>
     public void StopFeeding() => _feeder.Stop();
 
-    /// <summary>Commits what was removed, closes the log and releases the directory for the next start.</summary>
+    /// <summary>
+    /// The spool's last commit, once appends are closed, within <see cref="TraceSpool.FinalCommitBudget"/>: what it made
+    /// durable is what the final accounting may leave in the spool.
+    /// </summary>
+    public SpoolFinal CommitFinal() => _spool.CommitFinal(TraceSpool.FinalCommitBudget);
+
+    /// <summary>Commits what was removed (unless <see cref="CommitFinal"/> did), closes the log and releases the directory for the next start (once a commit still under way ended).</summary>
     public void Dispose()
     {
         _feeder.Stop();

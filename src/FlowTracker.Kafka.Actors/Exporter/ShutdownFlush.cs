@@ -20,7 +20,7 @@ namespace FlowTracker.Kafka.Actors.Exporter;
 /// </remarks>
 internal static class ShutdownFlush
 {
-    /// <summary>What the phase needs beyond the flush timeout: stopping the stream and disposing the producer.</summary>
+    /// <summary>What the phase needs beyond the flush timeout: stopping the stream, disposing the producer, and the spool's last commit (at most <see cref="Spool.TraceSpool.FinalCommitBudget"/>).</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(3);
 
     private static readonly ConditionalWeakTable<ActorSystem, RunningExporters> Running = new();

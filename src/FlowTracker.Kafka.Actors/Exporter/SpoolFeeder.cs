@@ -187,7 +187,7 @@ internal sealed class SpoolFeeder(ExporterSpool owner, TraceSpool spool, Exporte
             if (room is null || _stopping)
             {
                 // No stream will take it: the exporter is ending.
-                counters.LeftInSpool(bytes);
+                counters.LeftInSpool(bytes, record.SpoolId);
                 record.Release();
                 return false;
             }

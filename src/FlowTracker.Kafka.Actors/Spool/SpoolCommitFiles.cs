@@ -13,24 +13,46 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// then stopped every commit without a word. Here the failure is kept for <see cref="TakeFailure"/>, and the file
 /// that failed is removed, so that the commit before it stays the newest one a restart reads.
 /// </remarks>
-internal sealed class SpoolCommitFiles : INamedDeviceFactory
+/// <param name="beforeWrite">Run before each commit record is written, on the writing thread (tests stall or fail the disk there).</param>
+internal sealed class SpoolCommitFiles(Action? beforeWrite = null) : INamedDeviceFactory
 {
     private string _baseName = string.Empty;
     private string? _failure;
+    private volatile bool _refused;
+    private volatile bool _keepOutdated;
 
     public void Initialize(string baseName) => _baseName = baseName;
 
     /// <summary>Why a commit record could not be written since the last call; null when every one was.</summary>
     public string? TakeFailure() => Interlocked.Exchange(ref _failure, null);
 
+    /// <summary>
+    /// From now on no commit record is written: the stop gave up waiting for a commit and counted what it had not made
+    /// durable as dropped. That commit, ending later, must not make those traces recoverable (sent by the next start
+    /// after all, and counted twice across the two runs).
+    /// </summary>
+    public void Refuse() => _refused = true;
+
     public IDevice Get(FileDescriptor fileInfo)
     {
         var name = Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName);
-        return new SpoolDevice(name, ownThread: false, why => Failed(name, why));
+        return new SpoolDevice(name, ownThread: false, why => Failed(name, why), BeforeWrite);
+    }
+
+    private void BeforeWrite()
+    {
+        beforeWrite?.Invoke();
+        if (_refused)
+        {
+            throw new IOException("the spool's stop gave up waiting for this commit");
+        }
     }
 
     private void Failed(string name, string why)
     {
+        // FASTER deletes the commit before last once it wrote a new one, failed or not: after a failed one, that is the
+        // newest good commit, the one the next start recovers from. The spool commits no more after a failure.
+        _keepOutdated = true;
         Volatile.Write(ref _failure, why);
         try
         {
@@ -46,6 +68,11 @@ internal sealed class SpoolCommitFiles : INamedDeviceFactory
 
     public void Delete(FileDescriptor fileInfo)
     {
+        if (_keepOutdated)
+        {
+            return;
+        }
+
         try
         {
             if (fileInfo.fileName is { } name)

@@ -23,6 +23,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     private readonly BlockingCollection<Action>? _queue;
     private readonly Thread? _thread;
     private readonly Action<string>? _failed;
+    private readonly Action? _beforeWrite;
     private int _disposed;
 
     /// <param name="fileName">The files' path and name; segment N is <c>fileName.N</c>.</param>
@@ -31,10 +32,12 @@ internal sealed class SpoolDevice : StorageDeviceBase
     /// Told why, whenever a write fails (a failed read fails only what read it). FASTER only logs a commit record's failed write and goes on as if it were on
     /// disk: the commit files' devices say so here, and the spool's commit fails.
     /// </param>
-    public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null)
+    /// <param name="beforeWrite">Run before each write, on the writing thread; an exception it throws fails the write (reported as any failed write).</param>
+    public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null, Action? beforeWrite = null)
         : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
     {
         _failed = failed;
+        _beforeWrite = beforeWrite;
         if (ownThread)
         {
             // The log's own directory. A commit record's folder is made once, when the log is created: a commit must
@@ -49,6 +52,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     public override unsafe void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
         Submit(callback, context, inline: false, write: true, () =>
         {
+            _beforeWrite?.Invoke();
             RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
             return numBytesToWrite;
         });

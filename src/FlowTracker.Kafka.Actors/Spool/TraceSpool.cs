@@ -17,14 +17,14 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// removals go on. Nothing here throws into the caller once <c>Open</c> returned: an IO failure makes the
 /// spool degraded (memory-only, reported by <see cref="Stats"/> and a warning) until the exporter restarts.
 /// </remarks>
-internal sealed class TraceSpool : IDisposable
+internal sealed partial class TraceSpool : IDisposable
 {
     private readonly object _appendGate = new();
     private readonly object _gate = new();
     private readonly object _commitGate = new();
     private const int MaxCookieRanges = 16_384;
     private readonly RemovedRanges _ranges = new();
-    private readonly SpoolCommitFiles _commitFiles = new();
+    private readonly SpoolCommitFiles _commitFiles;
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
@@ -50,8 +50,9 @@ internal sealed class TraceSpool : IDisposable
     private bool _backlogRead;
     private bool _disposed;
 
-    private TraceSpool(string directory, long maxBytes, Action<SpoolWarning>? warn, TimeProvider? time)
+    private TraceSpool(string directory, long maxBytes, Action<SpoolWarning>? warn, TimeProvider? time, Action? beforeCommitRecord)
     {
+        _commitFiles = new SpoolCommitFiles(beforeCommitRecord);
         _directory = directory;
         _maxBytes = maxBytes;
         _geometry = SpoolGeometry.For(maxBytes);
@@ -75,13 +76,16 @@ internal sealed class TraceSpool : IDisposable
     public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<string>? warn = null, TimeProvider? time = null) =>
         Open(directory, maxBytes, commitInterval, warn is null ? null : (SpoolWarning w) => warn(w.ToString()), time);
 
-    /// <summary>As the other <c>Open</c>, with each warning as a message template and its values, for semantic logging.</summary>
-    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<SpoolWarning>? warn, TimeProvider? time = null)
+    /// <summary>
+    /// As the other <c>Open</c>, with each warning as a message template and its values, for semantic logging.
+    /// <c>beforeCommitRecord</c> runs before each commit record is written, on the writing thread: tests stall or fail the disk there.
+    /// </summary>
+    public static TraceSpool Open(string directory, long maxBytes, TimeSpan commitInterval, Action<SpoolWarning>? warn, TimeProvider? time = null, Action? beforeCommitRecord = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, SpoolGeometry.MinMaxBytes);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(commitInterval, TimeSpan.Zero);
-        var spool = new TraceSpool(Path.GetFullPath(directory), maxBytes, warn, time);
+        var spool = new TraceSpool(Path.GetFullPath(directory), maxBytes, warn, time, beforeCommitRecord);
         try
         {
             Directory.CreateDirectory(spool._directory);
@@ -225,7 +229,7 @@ internal sealed class TraceSpool : IDisposable
     {
         lock (_commitGate)
         {
-            if (_log is not { } log || _health.IsDegraded)
+            if (_log is not { } log || _health.IsDegraded || _gaveUp)
             {
                 return;
             }
@@ -239,9 +243,13 @@ internal sealed class TraceSpool : IDisposable
                     throw new IOException(lost);
                 }
 
-                // Counted before the commit starts: each of these was enqueued before it, so the commit covers it.
-                var covered = Interlocked.Read(ref _appended);
-                var tail = log.TailAddress;
+                // Taken together, before the commit starts: the commit covers exactly these records, and the stop's
+                // accounting counts from them how many of its traces are durable.
+                long covered, tail;
+                lock (_appendGate)
+                {
+                    (covered, tail) = (Interlocked.Read(ref _appended), log.TailAddress);
+                }
                 byte[] cookie;
                 lock (_gate)
                 {
@@ -268,14 +276,18 @@ internal sealed class TraceSpool : IDisposable
                     throw new IOException($"the log was committed up to {log.CommittedUntilAddress}, not {tail}");
                 }
 
-                Interlocked.Exchange(ref _committed, covered);
-                Volatile.Write(ref _durableUntil, tail);
+                Durable(covered, tail);
             }
 #pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
-            catch (Exception ex)
+            catch (Exception ex) when (!_gaveUp)
 #pragma warning restore CA1031
             {
                 _health.Degrade($"a commit failed: {ex.Message}");
+            }
+#pragma warning disable CA1031 // The stop gave up on this commit and said so: the spool is done, nothing more to warn of.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }
@@ -312,51 +324,7 @@ internal sealed class TraceSpool : IDisposable
         }
     }
 
-    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded ? Volatile.Read(ref _durableUntil) : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
-
-    /// <summary>Commits what was appended (unless degraded), then closes the log and releases the directory.</summary>
-    public void Dispose()
-    {
-        lock (_appendGate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        _stopping.Set();
-        _committer?.Join();
-        Commit();
-        lock (_commitGate)
-        {
-            try
-            {
-                if (_log is { } log)
-                {
-                    // Its stats still say what it leaves for the next start: an exporter's final stats may be taken after this.
-                    Volatile.Write(ref _liveAtClose, LiveBytesOf(log));
-                }
-
-                _closed = true;
-
-                _log?.Dispose();
-                _device?.Dispose();
-            }
-#pragma warning disable CA1031 // A log that failed may fail to close too; the lock is released all the same.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-
-            _lock?.Dispose();
-            _lock = null;
-        }
-
-        _stopping.Dispose();
-    }
+    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded || _gaveUp ? Volatile.Read(ref _durableUntil) : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
 
     private void OpenLog()
     {
@@ -381,18 +349,4 @@ internal sealed class TraceSpool : IDisposable
         _lastEnd = log.TailAddress;
         _durableUntil = log.TailAddress;
     }
-
-    private void CommitEvery(TimeSpan interval)
-    {
-        // At a fixed rate, not an interval after the last commit ended: what is appended waits at most one interval
-        // for the commit that covers it, plus that commit's own time.
-        var spent = TimeSpan.Zero;
-        while (!_stopping.Wait(spent < interval ? interval - spent : TimeSpan.Zero))
-        {
-            var start = _time.GetTimestamp();
-            Commit();
-            spent = _time.GetElapsedTime(start);
-        }
-    }
-
 }

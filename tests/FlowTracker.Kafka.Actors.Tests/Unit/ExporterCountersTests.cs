@@ -1,5 +1,6 @@
 using CsCheck;
 using FlowTracker.Kafka.Actors.Diagnostics;
+using FlowTracker.Kafka.Actors.Spool;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;
 
@@ -84,6 +85,34 @@ public sealed class ExporterCountersTests
             Assert.Equal(traces, end.Exported);
             Assert.Equal((0L, 0L), (end.Pending, end.PendingBytes));
         }, iter: 200, threads: 1);
+    }
+
+    [Fact]
+    public void SealWithTheSpoolsLastCommit_LeftInSpoolOnlyWhatItMadeDurable_TheRestDroppedShutdown()
+    {
+        // Six traces: two in memory, unconfirmed at the stop (records ending at 100 and 300), four on disk only (the
+        // newest appends). The last commit made the log durable up to 200, leaving out the five newest appends.
+        var counters = new ExporterCounters();
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(counters.TryAccept(10));
+        }
+
+        counters.LeftInSpool(0, new SpoolId(0, 100));
+        counters.LeftInSpool(0, new SpoolId(200, 100));
+        for (var i = 0; i < 4; i++)
+        {
+            counters.DiskOnly();
+        }
+
+        Assert.Equal(0, counters.Seal(new SpoolFinal(DurableUntil: 200, NotDurable: 5)));
+
+        var stats = counters.Snapshot();
+        Assert.Equal(1, stats.LeftInSpool);
+        Assert.Equal(5, stats.DroppedByReason[DropReason.Shutdown]);
+        Assert.Equal(5, counters.NotDurable);
+        Assert.Equal(0, stats.Pending);
+        Assert.True(stats.IsConsistent, stats.ToString());
     }
 
     [Fact]

@@ -44,6 +44,33 @@ public sealed class SpoolDirectoryChangeTests : IDisposable
     }
 
     [Fact]
+    public void CommitRecordWriteFails_TheCommitBeforeItIsKept_AndTheNextStartRecoversUpToIt()
+    {
+        // The directory takes new files and deletes old ones: only the write itself fails (as on a full disk).
+        var failing = false;
+        using (var spool = TraceSpool.Open(_directory.Path, MaxBytes, Interval, w => _warnings.Enqueue(w.ToString()), beforeCommitRecord: () =>
+        {
+            if (Volatile.Read(ref failing))
+            {
+                throw new IOException("injected: no space left on device");
+            }
+        }))
+        {
+            AppendRange(spool, 0, 10);
+            spool.Commit();
+            Volatile.Write(ref failing, true);
+            AppendRange(spool, 10, 10);
+            spool.Commit();
+
+            Assert.Contains("commit record could not be written", spool.Stats().DegradedReason, StringComparison.Ordinal);
+        }
+
+        using var reopened = Open();
+        Assert.Equal(Enumerable.Range(0, 10), reopened.ReadBacklog().Select(r => Number(r.Key)));
+        Assert.Equal(0, reopened.Stats().Corrupt);
+    }
+
+    [Fact]
     public void DirectoryDeletedWhileInUse_TheSpoolDegrades_MakesNothingThere_AndASecondSpoolTakesTheNewDirectory()
     {
         using var first = CommittedThenDirectoryDeleted();
