@@ -240,6 +240,8 @@ internal sealed partial class TraceSpool : IDisposable
                 // of records the next start will never find.
                 if (_lock?.Lost() is { } lost)
                 {
+                    // Nor will it find what the earlier commits made durable: those went with the directory.
+                    NothingDurable();
                     throw new IOException(lost);
                 }
 

@@ -48,6 +48,14 @@ internal sealed partial class TraceSpool
             // A commit record written after this would make traces counted as dropped recoverable; one whose write had
             // begun already may still land: those traces, counted as dropped, are then sent by the next start.
             _commitFiles.Refuse();
+
+            // However the spool found out (or not: it may have gone memory-only for another reason first), a directory
+            // that is gone or someone else's holds nothing of this spool for the next start.
+            if (_lock?.Lost() is not null)
+            {
+                NothingDurable();
+            }
+
             SpoolFinal final;
             lock (_durableGate)
             {
@@ -106,6 +114,19 @@ internal sealed partial class TraceSpool
 
             Interlocked.Exchange(ref _committed, covered);
             Volatile.Write(ref _durableUntil, tail);
+        }
+    }
+
+    /// <summary>
+    /// The directory was deleted, moved or taken over: no commit of this spool will be found by the next start, so none
+    /// counts as durable any more (its records still unconfirmed at the stop are counted as dropped, not left in the spool).
+    /// </summary>
+    private void NothingDurable()
+    {
+        lock (_durableGate)
+        {
+            Interlocked.Exchange(ref _committed, 0);
+            Volatile.Write(ref _durableUntil, 0);
         }
     }
 

@@ -56,6 +56,25 @@ public sealed class SpoolStopDurabilityTests : SpoolTestKit
         Assert.Equal(Durable, Recover());
     }
 
+    [Fact]
+    public async Task DirectoryDeletedWhileInUse_NothingIsLeftInSpool_EveryUnconfirmedTraceDroppedShutdown()
+    {
+        using var disk = new StalledDisk();
+        var exporter = StartDurableThenStalled(disk, "deleted");
+
+        // The 100 committed traces go with the directory: the next start cannot find them, nor the 50 after them.
+        Directory.Delete(SpoolDirectory.Path, recursive: true);
+        disk.Release(fail: false);
+        await AwaitAssertAsync(() => Assert.NotNull(exporter.Stats.SpoolDegraded), Patience);
+        var stats = await exporter.StopAsync(Patience);
+
+        Assert.Equal(0, stats.LeftInSpool);
+        Assert.Equal(150, stats.DroppedByReason[DropReason.Shutdown]);
+        Assert.Equal(0, stats.Pending);
+        Assert.True(stats.IsConsistent, stats.ToString());
+        Assert.Empty(Recover());
+    }
+
     private static IEnumerable<string> Durable => Enumerable.Range(0, 100).Select(i => $"durable-{i}");
 
     /// <summary>
