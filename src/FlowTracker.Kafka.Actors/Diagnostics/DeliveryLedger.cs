@@ -204,9 +204,9 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
             records,
             flushTimeout,
             (leftInSpool == 0 ? "counted as dropped (Shutdown)"
-            : leftInSpool == records ? "they stay in the spool for the next start (counted as left in spool)"
-            : $"{leftInSpool} stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)")
-            + (leftInSpool == 0 ? string.Empty : ", as far as the spool's last commit makes them durable (a warning at the end counts those it did not, as dropped)"));
+            : leftInSpool == records ? "they are to stay in the spool for the next start (counted as left in spool)"
+            : $"{leftInSpool} are to stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)")
+            + (leftInSpool == 0 ? string.Empty : ", if the spool's last commit makes them durable (a warning at the end counts any it did not as dropped instead)"));
     }
 
     /// <summary>Records that waited longer than a producer may take to report: the producer reports nothing.</summary>

@@ -19,6 +19,37 @@ internal sealed class SpoolLock : IDisposable
 
     private SpoolLock(FileStream held, string directory, string? owner) => (_lock, _directory, _owner) = (held, directory, owner);
 
+    /// <summary>
+    /// Refuses a directory another spool holds without writing anything: not even opening the lock file for writing,
+    /// which on a stalled (frozen) filesystem blocks until the disk comes back, as creating the directory again does.
+    /// A spool that gave up on a stalled commit at its stop holds its directory until the write ends; a start on it
+    /// must be refused at once, not wait with it.
+    /// </summary>
+    /// <exception cref="SpoolLockedException">Another spool holds the directory.</exception>
+    public static void ThrowIfHeld(string directory)
+    {
+        var path = Path.Combine(directory, LockFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            // A read-only handle can take the same exclusive lock (flock) the holder has: refused while it holds it.
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw Held(directory, ex);
+        }
+#pragma warning disable CA1031 // Whatever else the probe meets, Acquire meets again and says.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <exception cref="SpoolLockedException">Another spool holds the directory; the message names it and its holder.</exception>
     public static SpoolLock Acquire(string directory)
     {
@@ -30,10 +61,7 @@ internal sealed class SpoolLock : IDisposable
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException && File.Exists(path))
         {
-            throw new SpoolLockedException(
-                $"The spool directory '{directory}' is in use by {Holder(directory)}. Two exporters cannot share one spool: "
-                + "give each process its own spool.directory, or stop the other one first.",
-                ex);
+            throw Held(directory, ex);
         }
 
         string? owner;
@@ -95,6 +123,11 @@ internal sealed class SpoolLock : IDisposable
 
         _lock.Dispose();
     }
+
+    private static SpoolLockedException Held(string directory, IOException cause) =>
+        new($"The spool directory '{directory}' is in use by {Holder(directory)}. Two exporters cannot share one spool: "
+            + "give each process its own spool.directory, or stop the other one first.",
+            cause);
 
     private static string Holder(string directory)
     {

@@ -88,7 +88,13 @@ internal sealed partial class TraceSpool : IDisposable
         var spool = new TraceSpool(Path.GetFullPath(directory), maxBytes, warn, time, beforeCommitRecord);
         try
         {
-            Directory.CreateDirectory(spool._directory);
+            // Refused before anything is written: on a stalled disk even making the existing directory again blocks.
+            SpoolLock.ThrowIfHeld(spool._directory);
+            if (!Directory.Exists(spool._directory))
+            {
+                Directory.CreateDirectory(spool._directory);
+            }
+
             spool._lock = SpoolLock.Acquire(spool._directory);
             spool.OpenLog();
         }

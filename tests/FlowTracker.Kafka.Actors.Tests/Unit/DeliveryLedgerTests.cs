@@ -50,7 +50,7 @@ public sealed class DeliveryLedgerTests : IDisposable
         Assert.Equal((1L, 1L, 1L), (stats.LeftInSpool, stats.DroppedByReason[DropReason.Shutdown], stats.DroppedByReason[DropReason.BufferFull]));
         Assert.Equal(0, stats.Pending);
         Assert.True(stats.IsConsistent, stats.ToString());
-        Assert.Contains("1 stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)", Assert.Single(_log.At(LogLevel.WarningLevel)), StringComparison.Ordinal);
+        Assert.Contains("1 are to stay in the spool for the next start (counted as left in spool), the others are counted as dropped (Shutdown)", Assert.Single(_log.At(LogLevel.WarningLevel)), StringComparison.Ordinal);
     }
 
     [Fact]
