@@ -14,7 +14,8 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// that failed is removed, so that the commit before it stays the newest one a restart reads.
 /// </remarks>
 /// <param name="beforeWrite">Run before each commit record is written, on the writing thread (tests stall or fail the disk there).</param>
-internal sealed class SpoolCommitFiles(Action? beforeWrite = null) : INamedDeviceFactory
+/// <param name="reserve">Room a commit record that finds none may take (a full disk), once.</param>
+internal sealed class SpoolCommitFiles(Action? beforeWrite = null, SpoolReserve? reserve = null) : INamedDeviceFactory
 {
     private string _baseName = string.Empty;
     private string? _failure;
@@ -36,7 +37,7 @@ internal sealed class SpoolCommitFiles(Action? beforeWrite = null) : INamedDevic
     public IDevice Get(FileDescriptor fileInfo)
     {
         var name = Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName);
-        return new SpoolDevice(name, ownThread: false, why => Failed(name, why), BeforeWrite);
+        return new SpoolDevice(name, ownThread: false, why => Failed(name, why), BeforeWrite, reserve is null ? null : reserve.Free);
     }
 
     private void BeforeWrite()

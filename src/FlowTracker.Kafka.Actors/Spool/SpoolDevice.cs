@@ -24,6 +24,7 @@ internal sealed class SpoolDevice : StorageDeviceBase
     private readonly Thread? _thread;
     private readonly Action<string>? _failed;
     private readonly Action? _beforeWrite;
+    private readonly Func<bool>? _freeRoom;
     private int _disposed;
 
     /// <param name="fileName">The files' path and name; segment N is <c>fileName.N</c>.</param>
@@ -33,11 +34,13 @@ internal sealed class SpoolDevice : StorageDeviceBase
     /// disk: the commit files' devices say so here, and the spool's commit fails.
     /// </param>
     /// <param name="beforeWrite">Run before each write, on the writing thread; an exception it throws fails the write (reported as any failed write).</param>
-    public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null, Action? beforeWrite = null)
+    /// <param name="freeRoom">Asked when a write fails: true when it freed room on the disk, and the write is tried once more.</param>
+    public SpoolDevice(string fileName, bool ownThread, Action<string>? failed = null, Action? beforeWrite = null, Func<bool>? freeRoom = null)
         : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
     {
         _failed = failed;
         _beforeWrite = beforeWrite;
+        _freeRoom = freeRoom;
         if (ownThread)
         {
             // The log's own directory. A commit record's folder is made once, when the log is created: a commit must
@@ -52,8 +55,22 @@ internal sealed class SpoolDevice : StorageDeviceBase
     public override unsafe void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
         Submit(callback, context, inline: false, write: true, () =>
         {
-            _beforeWrite?.Invoke();
-            RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
+            void Write()
+            {
+                _beforeWrite?.Invoke();
+                RandomAccess.Write(Segment(segmentId), new ReadOnlySpan<byte>((void*)sourceAddress, (int)numBytesToWrite), (long)destinationAddress);
+            }
+
+            try
+            {
+                Write();
+            }
+            catch (IOException) when (_freeRoom?.Invoke() == true)
+            {
+                // Once, into the room just freed: the same bytes at the same place, over whatever the first try wrote.
+                Write();
+            }
+
             return numBytesToWrite;
         });
 

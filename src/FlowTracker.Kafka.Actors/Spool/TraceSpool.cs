@@ -25,6 +25,7 @@ internal sealed partial class TraceSpool : IDisposable
     private const int MaxCookieRanges = 16_384;
     private readonly RemovedRanges _ranges = new();
     private readonly SpoolCommitFiles _commitFiles;
+    private readonly SpoolReserve _reserve;
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
@@ -52,7 +53,8 @@ internal sealed partial class TraceSpool : IDisposable
 
     private TraceSpool(string directory, long maxBytes, Action<SpoolWarning>? warn, TimeProvider? time, Action? beforeCommitRecord)
     {
-        _commitFiles = new SpoolCommitFiles(beforeCommitRecord);
+        _reserve = new SpoolReserve(directory);
+        _commitFiles = new SpoolCommitFiles(beforeCommitRecord, _reserve);
         _directory = directory;
         _maxBytes = maxBytes;
         _geometry = SpoolGeometry.For(maxBytes);
@@ -97,6 +99,7 @@ internal sealed partial class TraceSpool : IDisposable
 
             spool._lock = SpoolLock.Acquire(spool._directory);
             spool.OpenLog();
+            spool._reserve.Ensure();
         }
         catch (SpoolLockedException)
         {
@@ -285,6 +288,9 @@ internal sealed partial class TraceSpool : IDisposable
                 }
 
                 Durable(covered, tail);
+
+                // Made again once the records this commit removed freed room, if a commit record had to take it.
+                _reserve.Ensure();
             }
 #pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
             catch (Exception ex) when (!_gaveUp)

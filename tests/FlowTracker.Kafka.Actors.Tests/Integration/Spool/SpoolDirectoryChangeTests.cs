@@ -108,6 +108,31 @@ public sealed class SpoolDirectoryChangeTests : IDisposable
         }
     }
 
+    [Fact]
+    public void CommitRecordFindsNoRoomOnce_ItTakesTheReserve_TheSpoolGoesOn_AndTheReserveIsMadeAgain()
+    {
+        // A disk the spool filled: without room for a new commit record it could never remove what it delivered.
+        var failures = 0;
+        var reserve = Path.Combine(_directory.Path, "spool.reserve");
+        using var spool = TraceSpool.Open(_directory.Path, MaxBytes, Interval, w => _warnings.Enqueue(w.ToString()), beforeCommitRecord: () =>
+        {
+            if (Interlocked.Decrement(ref failures) >= 0)
+            {
+                throw new IOException("injected: no space left on device");
+            }
+        });
+        Assert.Equal(SpoolReserve.Bytes, new FileInfo(reserve).Length);
+        AppendRange(spool, 0, 10);
+        Volatile.Write(ref failures, 1);
+
+        spool.Commit();
+
+        Assert.Null(spool.Stats().DegradedReason);
+        Assert.Equal(10, spool.Stats().Committed);
+        Assert.Equal(SpoolReserve.Bytes, new FileInfo(reserve).Length);
+        Assert.Empty(_warnings);
+    }
+
     /// <summary>A spool with five records committed, whose directory was then deleted under it.</summary>
     private TraceSpool CommittedThenDirectoryDeleted()
     {

@@ -108,7 +108,7 @@ public sealed class SpoolStopDurabilityTests : SpoolTestKit
         return [.. next.ReadBacklog().Select(r => Encoding.UTF8.GetString(r.Key))];
     }
 
-    /// <summary>A disk whose commit record writes block, once stalled, until released: then they fail, or go on.</summary>
+    /// <summary>A disk whose commit record writes block, once stalled, until released: then they fail from then on, or go on.</summary>
     private sealed class StalledDisk : IDisposable
     {
         private readonly ManualResetEventSlim _stalled = new();
@@ -129,13 +129,13 @@ public sealed class SpoolStopDurabilityTests : SpoolTestKit
 
         public void BeforeCommitRecord()
         {
-            if (!_stalling)
+            if (_stalling)
             {
-                return;
+                _stalled.Set();
+                _released.Wait();
             }
 
-            _stalled.Set();
-            _released.Wait();
+            // A disk that failed fails every write after, the retry into the spool's reserve too.
             if (_fail)
             {
                 throw new IOException("injected: the disk failed the write");
