@@ -37,8 +37,11 @@ internal sealed class SpoolCommitFiles(Action? beforeWrite = null, SpoolReserve?
     public IDevice Get(FileDescriptor fileInfo)
     {
         var name = Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName);
-        return new SpoolDevice(name, ownThread: false, why => Failed(name, why), BeforeWrite, reserve is null ? null : reserve.Free);
+        return new SpoolDevice(name, ownThread: false, why => Failed(name, why), BeforeWrite, reserve is null ? null : FreeRoom);
     }
+
+    // A write refused because the stop gave up failed for want of nothing: the reserve stays for a disk that is full.
+    private bool FreeRoom() => !_refused && reserve!.Free();
 
     private void BeforeWrite()
     {
