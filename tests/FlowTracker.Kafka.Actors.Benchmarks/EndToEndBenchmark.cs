@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Akka.Actor;
 using FlowTracker.Kafka.Testing;
 
@@ -8,7 +9,8 @@ namespace FlowTracker.Kafka.Actors.Benchmarks;
 /// <summary>
 /// N traces through Export → actor → stream → a 3-broker embedded cluster, timed until the last delivery
 /// report, against a hand-written loop that serializes each trace and calls Confluent's Produce with a
-/// delivery handler. Each round runs both, in alternating order, each from a collected heap; the reported ratio is
+/// delivery handler. Each round runs both, in alternating order, each from a collected heap and with its timed window
+/// starting once .NET's background compiler is idle (<see cref="BenchWait.UntilJitQuiet"/>); the reported ratio is
 /// the median of the rounds' own ratios.
 /// With <c>spool</c>, the exporter writes every trace ahead to a spool of its own (default spool settings: what
 /// exceeds its 8 MiB of memory waits on disk and is read back), in a fresh directory each round.
@@ -51,13 +53,13 @@ internal static class EndToEndBenchmark
                 var probe = BenchProbe.Start();
                 if (exporterTurn)
                 {
-                    (exporterTime, exporterBytes) = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round + WarmUpRounds, spool);
-                    output.WriteLine($"    exporter: {probe}");
+                    (exporterTime, exporterBytes, var compiled) = await ExporterAsync(system, cluster.BootstrapServers, exporterTopic, data, round + WarmUpRounds, spool);
+                    output.WriteLine($"    exporter: {probe}; {compiled} methods compiled in its timed window");
                 }
                 else
                 {
-                    (rawTime, rawBytes) = RawConfluentLoop.Run(cluster.BootstrapServers, rawTopic, data, data.Length);
-                    output.WriteLine($"    raw loop: {probe}");
+                    (rawTime, rawBytes, var compiled) = RawConfluentLoop.Run(cluster.BootstrapServers, rawTopic, data, data.Length);
+                    output.WriteLine($"    raw loop: {probe}; {compiled} methods compiled in its timed window");
                 }
             }
 
@@ -100,7 +102,7 @@ internal static class EndToEndBenchmark
         report.Add(section, "exporter, bytes allocated a delivered trace (all threads)", $"{exporterMedian:N0} B (raw {(exporterMedian >= rawMedian ? "+" : "−")} {Math.Abs(exporterMedian - rawMedian):N0} B)", spool ? string.Empty : "≤ raw + 512 B");
     }
 
-    private static async Task<(TimeSpan Elapsed, double BytesPerTrace)> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
+    private static async Task<(TimeSpan Elapsed, double BytesPerTrace, int Compiled)> ExporterAsync(ActorSystem system, string bootstrap, string topic, Trace[] data, int round, bool spool)
     {
         // The buffer holds the whole burst: this measures throughput, not the drop policy.
         var options = BenchOptions.HoldingAll(bootstrap, topic, data.Length);
@@ -111,6 +113,8 @@ internal static class EndToEndBenchmark
         // Warm up: connection, metadata and producer id are not part of the measurement.
         exporter.Export(data[0]);
         await BenchWait.UntilAsync(() => exporter.Stats.Delivered == 1, "the warm-up delivery");
+        BenchWait.UntilJitQuiet();
+        var compiled = JitInfo.GetCompiledMethodCount();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         foreach (var trace in data)
@@ -121,6 +125,7 @@ internal static class EndToEndBenchmark
         // One snapshot a look (every millisecond), as the raw loop reads its counters once a look.
         await BenchWait.UntilAsync(() => exporter.Stats is var now && now.Delivered + now.Dropped + now.Failed == data.Length + 1, "the exporter's deliveries");
         var elapsed = clock.Elapsed;
+        compiled = JitInfo.GetCompiledMethodCount() - compiled;
         var perTrace = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)data.Length;
         var stats = await exporter.StopAsync(TimeSpan.FromSeconds(60));
         if (stats.Delivered != data.Length + 1)
@@ -128,7 +133,7 @@ internal static class EndToEndBenchmark
             throw new InvalidOperationException($"The exporter did not deliver every trace: {stats}");
         }
 
-        return (elapsed, perTrace);
+        return (elapsed, perTrace, (int)compiled);
     }
 
     private static double Rate(int traces, TimeSpan elapsed) => traces / elapsed.TotalSeconds;

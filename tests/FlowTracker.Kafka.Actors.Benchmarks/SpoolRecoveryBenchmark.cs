@@ -47,7 +47,7 @@ internal static class SpoolRecoveryBenchmark
         cluster.SetAllBrokersUp();
         cluster.CreateTopic("recovery-raw-before", partitions: 6);
         cluster.CreateTopic("recovery-raw-after", partitions: 6);
-        var (rawBefore, _) = RawConfluentLoop.Run(cluster.BootstrapServers, "recovery-raw-before", pool, traces);
+        var (rawBefore, _, _) = RawConfluentLoop.Run(cluster.BootstrapServers, "recovery-raw-before", pool, traces);
         output.WriteLine($"  raw loop before the drain: {traces / rawBefore.TotalSeconds:N0}/s");
         options.FlushTimeout = TimeSpan.FromMinutes(5);
         var probe = BenchProbe.Start();
@@ -62,7 +62,7 @@ internal static class SpoolRecoveryBenchmark
         var all = clock.Elapsed;
         output.WriteLine($"  recovered: {final}");
         output.WriteLine($"    drain: {probe}");
-        var (rawAfter, _) = RawConfluentLoop.Run(cluster.BootstrapServers, "recovery-raw-after", pool, traces);
+        var (rawAfter, _, _) = RawConfluentLoop.Run(cluster.BootstrapServers, "recovery-raw-after", pool, traces);
         output.WriteLine($"  raw loop after the drain: {traces / rawAfter.TotalSeconds:N0}/s");
         var raw = (rawBefore + rawAfter) / 2;
         var drainRate = final.Delivered / all.TotalSeconds;
