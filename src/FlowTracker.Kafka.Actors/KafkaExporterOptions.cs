@@ -39,7 +39,8 @@ public sealed class KafkaExporterOptions
 
     /// <summary>
     /// Bytes buffered or in flight at most, each record counted as its encoded key, value and headers plus 800 B of
-    /// bookkeeping (what holding it costs the exporter and librdkafka); more are dropped (<c>BufferFull</c>). Default: 64 MiB.
+    /// bookkeeping (what holding it costs the exporter and librdkafka); more are dropped (<c>BufferFull</c>). More than 800.
+    /// Default: 64 MiB.
     /// </summary>
     public long? MaxBufferedBytes { get; set; }
 

@@ -101,7 +101,11 @@ internal sealed record KafkaExporterSettings(
             var flushTimeout = options.FlushTimeout ?? ExporterDefaults.FlushTimeout;
             var shutdownPhase = options.ShutdownPhase ?? ExporterDefaults.ShutdownPhase;
             Require(maxBufferedTraces >= 1, nameof(options.MaxBufferedTraces), maxBufferedTraces, "must be at least 1");
-            Require(maxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), maxBufferedBytes, "must be at least 1");
+            Require(
+                maxBufferedBytes > OutgoingRecord.BookkeepingBytes,
+                nameof(options.MaxBufferedBytes),
+                maxBufferedBytes,
+                $"must be more than {OutgoingRecord.BookkeepingBytes} (what holding one record costs beyond its bytes): a smaller budget can only drop traces");
             var producerLimit = MessageMaxBytesOf(config);
             var maxMessageBytes = options.MaxMessageBytes ?? producerLimit;
             Require(

@@ -41,6 +41,7 @@ public sealed class KafkaExporterOptionsTests
     [Theory]
     [InlineData(0, 1L, "MaxBufferedTraces = '0'")]
     [InlineData(1, 0L, "MaxBufferedBytes = '0'")]
+    [InlineData(1, 800L, "MaxBufferedBytes = '800' is invalid: must be more than 800")]
     public void NonPositiveLimits_Rejected_NamingKeyAndValue(int traces, long bytes, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions
