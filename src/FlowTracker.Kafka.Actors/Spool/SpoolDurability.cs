@@ -21,12 +21,11 @@ namespace FlowTracker.Kafka.Actors.Spool;
 /// a directory gone holds nothing, whatever the stop counted (the stop's result, already returned, stays as it
 /// was). It is not sticky: a <see cref="Durable"/> after it, while the stop has not given up, counts again. The
 /// commit thread degrades the spool after it, so no later commit of its own comes; but a commit already past its
-/// own check of the directory can still land after the stop's <see cref="NothingDurable"/> and before its
-/// <see cref="Final"/>, and the stop then counts that commit as durable.</item>
+/// own check of the directory can still land after a <see cref="NothingDurable"/> and before a <see cref="Final"/>,
+/// so the stop, when it finds the directory lost, says so to <see cref="Final"/> itself (both in one step).</item>
 /// <item><see cref="Final"/> decides again at each call, from the state then: called again with nothing in between
 /// it returns the same. <see cref="TraceSpool.CommitFinal"/> keeps the first result for the whole stop (the wait,
-/// the refusal of commit records, the warning), so it calls this once, unless its warning threw: then the next
-/// stop decides again, and one whose wait ended takes the give-up back.</item>
+/// the refusal of commit records, the warning), so it calls this once.</item>
 /// </list>
 /// Thread-safe. The readers read without the lock, each on its own: a reader that needs the address and the count
 /// together takes them from <see cref="Final"/>.
@@ -100,10 +99,20 @@ internal sealed class SpoolDurability
     /// </summary>
     /// <param name="ended">The commit thread ended within the stop's budget.</param>
     /// <param name="appended">Every append of this run; appends have stopped.</param>
-    public SpoolFinal Final(bool ended, long appended)
+    /// <param name="lost">
+    /// The stop found the directory lost: nothing is durable, in the same step as the count, so that a commit landing
+    /// between a <see cref="NothingDurable"/> of the stop's own and its count is not counted as left in the spool.
+    /// </param>
+    public SpoolFinal Final(bool ended, long appended, bool lost = false)
     {
         lock (_gate)
         {
+            if (lost)
+            {
+                Interlocked.Exchange(ref _committed, 0);
+                Volatile.Write(ref _durableUntil, 0);
+            }
+
             _gaveUp = !ended;
             return new SpoolFinal(_durableUntil, appended - _committed);
         }

@@ -48,15 +48,12 @@ internal sealed partial class TraceSpool
             _commitFiles.Refuse();
 
             // However the spool found out (or not: it may have gone memory-only for another reason first), a directory
-            // that is gone or someone else's holds nothing of this spool for the next start.
-            if (_lock?.Lost() is not null)
-            {
-                _durability.NothingDurable();
-            }
+            // that is gone or someone else's holds nothing of this spool for the next start. No append comes after
+            // _disposed was set above, so the count read here is the last.
+            var final = _durability.Final(ended, Interlocked.Read(ref _appended), lost: _lock?.Lost() is not null);
 
-            // No append comes after _disposed was set above, so the count read here is the last.
-            var final = _durability.Final(ended, Interlocked.Read(ref _appended));
-
+            // Kept before the warning: a warning that throws must not make the next call stop again and decide otherwise.
+            _final = final;
             if (!ended)
             {
                 _warn(SpoolWarning.Of(
@@ -66,7 +63,6 @@ internal sealed partial class TraceSpool
                     budget));
             }
 
-            _final = final;
             return final;
         }
     }

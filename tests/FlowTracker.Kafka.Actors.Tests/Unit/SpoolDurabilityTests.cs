@@ -1,3 +1,4 @@
+using FlowTracker.Kafka.Actors.Spool;
 using FlowTracker.Kafka.Actors.Tests.Support;
 
 namespace FlowTracker.Kafka.Actors.Tests.Unit;
@@ -69,6 +70,22 @@ public sealed class SpoolDurabilityTests
 
         Assert.Equal(results, string.Join(' ', observed));
         Assert.Equal(after, DurabilityState.Of(durability).ToString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StopThatFindsTheDirectoryLost_CountsNothingDurable_EvenWithACommitLandedJustBefore(bool ended)
+    {
+        // The commit that landed after the stop's own look at the directory and before its count: once counted durable.
+        var durability = DurabilityScript.Opened();
+        durability.NothingDurable();
+        durability.Durable(10, 10_000);
+
+        var final = durability.Final(ended, Appended, lost: true);
+
+        Assert.Equal(new SpoolFinal(0, Appended), final);
+        Assert.Equal((0L, 0L), (durability.Committed, durability.DurableUntil));
     }
 
     [Fact]
