@@ -39,14 +39,17 @@ public sealed class KafkaExporterOptions
 
     /// <summary>
     /// Bytes buffered or in flight at most, each record counted as its encoded key, value and headers plus 800 B of
-    /// bookkeeping (what holding it costs the exporter and librdkafka); more are dropped (<c>BufferFull</c>). Default: 64 MiB.
+    /// bookkeeping (what holding it costs the exporter and librdkafka); more are dropped (<c>BufferFull</c>). More than 800.
+    /// Default: 64 MiB.
     /// </summary>
     public long? MaxBufferedBytes { get; set; }
 
     /// <summary>
-    /// The largest record the exporter sends; a larger trace is split into parts that fit, or truncated or dropped,
-    /// as <see cref="OversizedTraces"/> says. Default: the producer configuration's <c>message.max.bytes</c>, else
-    /// librdkafka's 1,000,000.
+    /// The largest record the exporter sends, counted as librdkafka counts it against <c>message.max.bytes</c> (key,
+    /// value, headers and 36 B of framing); a larger trace is split into parts that fit, or truncated or dropped, as
+    /// <see cref="OversizedTraces"/> says. At least 1,000, and at most the owned producer's <c>message.max.bytes</c>.
+    /// Default: the producer configuration's <c>message.max.bytes</c>, else librdkafka's 1,000,000 (also with
+    /// <see cref="UseProducer{TKey, TValue}"/>, whose producer's setting cannot be read: set this if it is lower).
     /// </summary>
     public int? MaxMessageBytes { get; set; }
 

@@ -151,13 +151,6 @@ internal sealed class DeliveryLedger(ExporterCounters counters, ExporterMetrics 
 
     public void Failed(ErrorCode error, long reservedBytes, long acceptedAt)
     {
-        // librdkafka uses the broker's MsgSizeTooLarge for its own pre-send size check too.
-        if (error == ErrorCode.MsgSizeTooLarge)
-        {
-            counters.Dropped(DropReason.TooLarge, reservedBytes);
-            return;
-        }
-
         counters.Failed(error, reservedBytes);
         metrics.Failed(acceptedAt, error);
         _errors.Failed(error);

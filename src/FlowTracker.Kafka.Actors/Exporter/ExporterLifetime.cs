@@ -114,7 +114,7 @@ internal sealed class ExporterLifetime(KafkaTraceExporter exporter)
                 ? ProducerLease.Owned(settings.ProducerConfig!, _log, exporter.ProducerCreated, _metrics!.Statistics)
                 : ProducerLease.Borrowed(settings.Producer!);
             var stage = new ProducerStage(producers, SenderOptions.From(settings, exporter.Time), _ledger!, exporter.Backoff, onSettled: _spool is { } spool ? spool.Settled : null);
-            var stream = ExporterStream.Run(settings.MaxBufferedTraces, stage, _materializer);
+            var stream = ExporterStream.Run(ExporterStream.CapacityFor(settings.MaxBufferedBytes), stage, _materializer);
             foreach (var record in _carryOver.Take())
             {
                 Offer(stream, record);

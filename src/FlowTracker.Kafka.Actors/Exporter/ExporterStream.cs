@@ -23,10 +23,17 @@ internal sealed class ExporterStream
 
     public ProducerStageControl Control { get; }
 
+    /// <summary>
+    /// The buffer's size in records: every record in memory holds at least <see cref="OutgoingRecord.BookkeepingBytes"/>
+    /// of the byte budget (one more may be let in over it), so the budget, not this, bounds what waits, and a full buffer
+    /// is an invariant broken, still counted (BufferFull) rather than lost. Not max-buffered-traces: a split trace is
+    /// several records, and a buffer sized by traces refused some of its parts after others were sent.
+    /// </summary>
+    public static int CapacityFor(long maxBufferedBytes) =>
+        (int)Math.Min(int.MaxValue - 1, maxBufferedBytes / OutgoingRecord.BookkeepingBytes) + 1;
+
     public static ExporterStream Run(int capacity, ProducerStage stage, IMaterializer materializer)
     {
-        // Sized by traces: the caller-side gate already bounds what can be pending, so a full buffer here
-        // is an invariant broken, still counted (BufferFull) rather than lost.
         var buffer = Channel.CreateBounded<OutgoingRecord>(new BoundedChannelOptions(capacity)
         {
             SingleReader = false,

@@ -101,9 +101,27 @@ internal sealed record KafkaExporterSettings(
             var flushTimeout = options.FlushTimeout ?? ExporterDefaults.FlushTimeout;
             var shutdownPhase = options.ShutdownPhase ?? ExporterDefaults.ShutdownPhase;
             Require(maxBufferedTraces >= 1, nameof(options.MaxBufferedTraces), maxBufferedTraces, "must be at least 1");
-            Require(maxBufferedBytes >= 1, nameof(options.MaxBufferedBytes), maxBufferedBytes, "must be at least 1");
-            var maxMessageBytes = options.MaxMessageBytes ?? MessageMaxBytesOf(config);
-            Require(maxMessageBytes >= 1, nameof(options.MaxMessageBytes), maxMessageBytes, "must be at least 1");
+            Require(
+                maxBufferedBytes > OutgoingRecord.BookkeepingBytes,
+                nameof(options.MaxBufferedBytes),
+                maxBufferedBytes,
+                $"must be more than {OutgoingRecord.BookkeepingBytes} (what holding one record costs beyond its bytes): a smaller budget can only drop traces");
+            var producerLimit = MessageMaxBytesOf(config);
+            var maxMessageBytes = options.MaxMessageBytes ?? producerLimit;
+            Require(
+                maxMessageBytes >= MinMessageBytes,
+                nameof(options.MaxMessageBytes),
+                maxMessageBytes,
+                $"must be at least {MinMessageBytes} (librdkafka's least message.max.bytes): a smaller limit can only drop traces");
+
+            // Beyond it, librdkafka refuses the record at Produce: a trace the exporter would have split is dropped instead.
+            if (config is not null && maxMessageBytes > producerLimit)
+            {
+                throw Invalid(
+                    nameof(options.MaxMessageBytes),
+                    maxMessageBytes,
+                    $"must be at most the producer's message.max.bytes ({producerLimit}{(config.ContainsKey("message.max.bytes") ? "" : ", librdkafka's default")}), which librdkafka checks each record against: raise ProducerConfig[message.max.bytes] too, or leave {keyName(nameof(options.MaxMessageBytes))} as auto");
+            }
             var oversized = options.OversizedTraces ?? ExporterDefaults.Oversized;
             Require(Enum.IsDefined(oversized), nameof(options.OversizedTraces), oversized, "must be Split, Truncate or Drop");
             RequireTimer(flushTimeout, nameof(options.FlushTimeout));
@@ -252,6 +270,9 @@ internal sealed record KafkaExporterSettings(
             Require(!string.Equals(Path.TrimEndingDirectorySeparator(path), Path.TrimEndingDirectorySeparator(Path.GetPathRoot(path) ?? string.Empty), StringComparison.Ordinal), nameof(options.SpoolDirectory), directory, "must be a directory of the exporter's own, not a filesystem's root");
             return new SpoolSettings(path, maxBytes, commitInterval, memoryBytes);
         }
+
+        /// <summary>The least <c>message.max.bytes</c> librdkafka accepts.</summary>
+        private const int MinMessageBytes = 1000;
 
         private int MessageMaxBytesOf(Dictionary<string, string>? config)
         {

@@ -26,6 +26,7 @@ internal sealed partial class TraceSpool : IDisposable
     private readonly RemovedRanges _ranges = new();
     private readonly SpoolCommitFiles _commitFiles;
     private readonly SpoolReserve _reserve;
+    private readonly SpoolDurability _durability = new();
     private readonly ManualResetEventSlim _stopping = new();
     private readonly string _directory;
     private readonly long _maxBytes;
@@ -43,11 +44,7 @@ internal sealed partial class TraceSpool : IDisposable
     private long _liveAtClose;
     private volatile bool _closed;
     private SpoolBacklog _backlog;
-    private long _appended, _committed, _removed, _full, _tooLarge, _corrupt;
-
-    // The log's end as of the last commit whose record is on disk: FASTER's own committed address also moves for a
-    // commit whose record failed to be written.
-    private long _durableUntil;
+    private long _appended, _removed, _full, _tooLarge, _corrupt;
     private bool _backlogRead;
     private bool _disposed;
 
@@ -238,7 +235,7 @@ internal sealed partial class TraceSpool : IDisposable
     {
         lock (_commitGate)
         {
-            if (_log is not { } log || _health.IsDegraded || _gaveUp)
+            if (_log is not { } log || _health.IsDegraded || _durability.GaveUp)
             {
                 return;
             }
@@ -250,7 +247,7 @@ internal sealed partial class TraceSpool : IDisposable
                 if (_lock?.Lost() is { } lost)
                 {
                     // Nor will it find what the earlier commits made durable: those went with the directory.
-                    NothingDurable();
+                    _durability.NothingDurable();
                     throw new IOException(lost);
                 }
 
@@ -287,13 +284,13 @@ internal sealed partial class TraceSpool : IDisposable
                     throw new IOException($"the log was committed up to {log.CommittedUntilAddress}, not {tail}");
                 }
 
-                Durable(covered, tail);
+                _durability.Durable(covered, tail);
 
                 // Made again once the records this commit removed freed room, if a commit record had to take it.
                 _reserve.Ensure();
             }
 #pragma warning disable CA1031 // A commit that fails (disk full, IO error) degrades the spool; the exporter goes on in memory.
-            catch (Exception ex) when (!_gaveUp)
+            catch (Exception ex) when (!_durability.GaveUp)
 #pragma warning restore CA1031
             {
                 _health.Degrade($"a commit failed: {ex.Message}");
@@ -312,7 +309,7 @@ internal sealed partial class TraceSpool : IDisposable
         lock (_gate)
         {
             return new SpoolStats(
-                Interlocked.Read(ref _appended), Interlocked.Read(ref _committed), _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
+                Interlocked.Read(ref _appended), _durability.Committed, _removed, Interlocked.Read(ref _full), Interlocked.Read(ref _tooLarge),
                 _backlog.Recovered, Interlocked.Read(ref _corrupt) + _backlog.Corrupt, _health.NotSpooledCount, live, _health.Reason);
         }
     }
@@ -338,7 +335,7 @@ internal sealed partial class TraceSpool : IDisposable
         }
     }
 
-    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded || _gaveUp ? Volatile.Read(ref _durableUntil) : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
+    private long LiveBytesOf(FasterLog log) => Math.Max(0, (_health.IsDegraded || _durability.GaveUp ? _durability.DurableUntil : log.TailAddress) - Volatile.Read(ref _truncatedUntil));
 
     private void OpenLog()
     {
@@ -361,6 +358,6 @@ internal sealed partial class TraceSpool : IDisposable
         _backlog = new SpoolBacklog(_gate, _ranges, log, log.BeginAddress, log.TailAddress, removedEarlier, _geometry, _directory, _warn);
         _truncatedUntil = log.BeginAddress;
         _lastEnd = log.TailAddress;
-        _durableUntil = log.TailAddress;
+        _durability.Opened(log.TailAddress);
     }
 }

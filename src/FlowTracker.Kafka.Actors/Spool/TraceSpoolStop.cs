@@ -15,10 +15,8 @@ internal sealed partial class TraceSpool
     public static readonly TimeSpan FinalCommitBudget = TimeSpan.FromSeconds(2);
 
     private readonly object _finalGate = new();
-    private readonly object _durableGate = new();
     private readonly object _closeGate = new();
     private SpoolFinal? _final;
-    private volatile bool _gaveUp;
     private bool _closeAsked;
     private bool _committerEnded;
 
@@ -50,19 +48,12 @@ internal sealed partial class TraceSpool
             _commitFiles.Refuse();
 
             // However the spool found out (or not: it may have gone memory-only for another reason first), a directory
-            // that is gone or someone else's holds nothing of this spool for the next start.
-            if (_lock?.Lost() is not null)
-            {
-                NothingDurable();
-            }
+            // that is gone or someone else's holds nothing of this spool for the next start. No append comes after
+            // _disposed was set above, so the count read here is the last.
+            var final = _durability.Final(ended, Interlocked.Read(ref _appended), lost: _lock?.Lost() is not null);
 
-            SpoolFinal final;
-            lock (_durableGate)
-            {
-                _gaveUp = !ended;
-                final = new SpoolFinal(_durableUntil, Interlocked.Read(ref _appended) - Interlocked.Read(ref _committed));
-            }
-
+            // Kept before the warning: a warning that throws must not make the next call stop again and decide otherwise.
+            _final = final;
             if (!ended)
             {
                 _warn(SpoolWarning.Of(
@@ -72,7 +63,6 @@ internal sealed partial class TraceSpool
                     budget));
             }
 
-            _final = final;
             return final;
         }
     }
@@ -100,34 +90,6 @@ internal sealed partial class TraceSpool
         }
 
         Close();
-    }
-
-    /// <summary>What a successful commit made durable, unless the stop has given up on it (and counted without it).</summary>
-    private void Durable(long covered, long tail)
-    {
-        lock (_durableGate)
-        {
-            if (_gaveUp)
-            {
-                throw new IOException("it ended after the stop had given up waiting for it");
-            }
-
-            Interlocked.Exchange(ref _committed, covered);
-            Volatile.Write(ref _durableUntil, tail);
-        }
-    }
-
-    /// <summary>
-    /// The directory was deleted, moved or taken over: no commit of this spool will be found by the next start, so none
-    /// counts as durable any more (its records still unconfirmed at the stop are counted as dropped, not left in the spool).
-    /// </summary>
-    private void NothingDurable()
-    {
-        lock (_durableGate)
-        {
-            Interlocked.Exchange(ref _committed, 0);
-            Volatile.Write(ref _durableUntil, 0);
-        }
     }
 
     private void Close()

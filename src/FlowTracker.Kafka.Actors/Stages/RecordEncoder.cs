@@ -265,33 +265,58 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             tags[name] = value ?? "";
         }
 
-        // Each round removes at least the excess in characters (a character is at least one byte), so it ends.
-        for (var round = 0; round <= tags.Count * 4; round++)
+        // Longest first, each cut to the most of it that fits with the others as they are; a value cut to the marker alone
+        // and the span still over means the next longest goes too.
+        var exhausted = new HashSet<string>(StringComparer.Ordinal);
+        Span? fitting;
+        while ((fitting = Fits(snapshot, span, tags, budget)) is null)
         {
-            var candidate = span with { Tags = tags };
-            var excess = SingleSpanLength(snapshot, candidate) - budget;
-            if (excess <= 0)
-            {
-                return candidate;
-            }
-
-            var (longest, text) = tags.MaxBy(static t => t.Value.Length);
-            if (text.Length <= TruncationMarker.Length)
+            if (tags.Where(t => !exhausted.Contains(t.Key) && t.Value.Length > TruncationMarker.Length).MaxBy(static t => t.Value.Length) is not { Key: { } longest, Value: { } text })
             {
                 // Nothing left to cut: the span is too large for other reasons (its name, its ids, many short tags).
                 return null;
             }
 
-            var keep = Math.Max(0, text.Length - excess - TruncationMarker.Length);
-            if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+            // The most characters kept, found by halving: a character is 1 to 6 bytes once encoded (escapes, UTF-8), so
+            // the excess in bytes says little of how many characters to cut.
+            int kept = -1, low = 0, high = text.Length - 1;
+            while (low <= high)
             {
-                keep--;
+                var middle = low + ((high - low) / 2);
+                tags[longest] = Cut(text, middle);
+                if (Fits(snapshot, span, tags, budget) is not null)
+                {
+                    kept = middle;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
             }
 
-            tags[longest] = string.Concat(text.AsSpan(0, keep), TruncationMarker);
+            tags[longest] = Cut(text, Math.Max(kept, 0));
+            exhausted.Add(longest);
         }
 
-        return null;
+        return fitting;
+    }
+
+    private Span? Fits(Trace snapshot, Span span, Dictionary<string, string> tags, int budget)
+    {
+        var candidate = span with { Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) };
+        return SingleSpanLength(snapshot, candidate) <= budget ? candidate : null;
+    }
+
+    /// <summary>The first <paramref name="keep"/> characters (one fewer rather than half a surrogate pair) and the marker.</summary>
+    private static string Cut(string text, int keep)
+    {
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(text.AsSpan(0, keep), TruncationMarker);
     }
 
     /// <summary>The length of the document holding the trace with only <paramref name="span"/>.</summary>

@@ -27,5 +27,11 @@ internal readonly record struct RecordOutcome(RecordOutcomeKind Kind, ErrorCode 
 
     public static RecordOutcome Delivery(int partition, long offset) => new(RecordOutcomeKind.Delivered, ErrorCode.NoError, partition, offset);
 
-    public static RecordOutcome Failure(ErrorCode error) => new(RecordOutcomeKind.Failed, error);
+    /// <summary>
+    /// Refused for good with <paramref name="error"/>; <c>MsgSizeTooLarge</c> (librdkafka's own size check at Produce, or
+    /// the broker's) is the trace being too large, as the encoder's refusal is: dropped (<c>TooLarge</c>), in the stats and
+    /// in a stream's outcome alike.
+    /// </summary>
+    public static RecordOutcome Failure(ErrorCode error) =>
+        error == ErrorCode.MsgSizeTooLarge ? Dropped(DropReason.TooLarge) : new(RecordOutcomeKind.Failed, error);
 }

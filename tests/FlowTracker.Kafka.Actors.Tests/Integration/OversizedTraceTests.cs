@@ -1,6 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit.Xunit2;
+using FlowTracker.Kafka.Actors.Stages;
 using FlowTracker.Kafka.Testing;
 
 namespace FlowTracker.Kafka.Actors.Tests.Integration;
@@ -35,6 +36,51 @@ public sealed class OversizedTraceTests(KafkaClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task Exporter_LimitFromMessageMaxBytes_TracesAtAndAroundIt_AllDelivered_NoneRefusedByLibrdkafka()
+    {
+        // Left at auto, the limit is librdkafka's own, which counts 36 B of framing and each header's varint lengths:
+        // records packed to the limit without them were refused at Produce, and 28 of these 30 split traces were dropped
+        // (TooLarge) with hundreds of their parts already on the topic.
+        var topic = await fixture.NewTopicAsync("oversized-auto", partitions: 3);
+        var exporter = KafkaTraceExporter.Start(Sys, ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => o.ProducerConfig!["message.max.bytes"] = "5000"));
+        var random = new Random(7);
+        var traces = Enumerable.Range(0, 30).Select(k => new Trace
+        {
+            TraceId = $"edge-{k}",
+            Spans = [.. Enumerable.Range(0, 400).Select(i => new Span { SpanId = $"s{i}", Name = "n", Tags = new Dictionary<string, string> { ["v"] = new string('x', random.Next(1, 60)) } })],
+        }).ToList();
+
+        // Traces whose one record would weigh 4,950 to 5,010 bytes as librdkafka counts them: sent whole up to the limit, split past it.
+        traces.AddRange(Enumerable.Range(4_950, 61).Select(size => AtWireSize($"w-{size}", size)));
+        traces.ForEach(exporter.Export);
+
+        var stats = await exporter.StopAsync(Patience);
+        var records = await KafkaTopicReader.ReadAsync(fixture.Cluster.BootstrapServers, topic, expectedCount: (int)(traces.Count - stats.SplitTraces + stats.SplitParts));
+
+        Assert.Equal((91L, 91L, 0L, 0L), (stats.Exported, stats.Delivered, stats.Dropped, stats.Failed));
+        Assert.Equal(30 + 10, stats.SplitTraces);
+        AssertReassembled(traces, records);
+    }
+
+    [Fact]
+    public async Task Exporter_SplitTracesWithFewerTracesBufferedThanParts_EveryPartSent_NoneDroppedBufferFull()
+    {
+        // max-buffered-traces counts traces; the buffer between the actor and the sink once counted records, and refused
+        // a split trace's later parts (BufferFull) after its first ones were sent.
+        var topic = await fixture.NewTopicAsync("oversized-buffered");
+        var exporter = KafkaTraceExporter.Start(Sys, ExporterOptions.For(fixture.Cluster.BootstrapServers, topic, o => (o.MaxMessageBytes, o.MaxBufferedTraces) = (Limit, 15)));
+        var traces = Enumerable.Range(0, 10).Select(i => Traces.Checkout($"buffered-{i}", spans: 150)).ToList();
+        traces.ForEach(exporter.Export);
+
+        var stats = await exporter.StopAsync(Patience);
+        var records = await KafkaTopicReader.ReadAsync(fixture.Cluster.BootstrapServers, topic, expectedCount: (int)stats.SplitParts);
+
+        Assert.True(stats.SplitParts > 15 * 2, stats.ToString());
+        Assert.Equal((10L, 10L, 0L), (stats.Exported, stats.Delivered, stats.Dropped));
+        AssertReassembled(traces, records);
+    }
+
+    [Fact]
     public async Task Flow_SplitTrace_OneOutcomePerTrace_PlacedAtItsFirstPart()
     {
         var topic = await fixture.NewTopicAsync("oversized-flow");
@@ -53,6 +99,14 @@ public sealed class OversizedTraceTests(KafkaClusterFixture fixture) : TestKit
         Assert.All(emitted, o => Assert.Contains(records, r => r.KeyText == o.TraceId && r.Header("flowtracker.part") == "1" && (r.Partition, r.Offset) == (o.Partition, o.Offset)));
         Assert.Equal((10L, 10L, 10L), (final.Delivered, final.SplitTraces, final.Exported));
         AssertReassembled(traces, records);
+    }
+
+    /// <summary>A two-span trace whose one record is <paramref name="wireSize"/> bytes as librdkafka counts it.</summary>
+    private static Trace AtWireSize(string id, int wireSize)
+    {
+        var trace = new Trace { TraceId = id, Spans = [new Span { SpanId = "a", Name = "" }, new Span { SpanId = "b", Name = "y" }] };
+        var padding = wireSize - (RecordHeaders.Size + System.Text.Encoding.UTF8.GetByteCount(id) + TraceJson.SerializeToUtf8Bytes(trace).Length);
+        return trace with { Spans = [new Span { SpanId = "a", Name = new string('x', padding) }, trace.Spans[1]] };
     }
 
     /// <summary>What a consumer does: group by key, order by the part header, concatenate the spans.</summary>

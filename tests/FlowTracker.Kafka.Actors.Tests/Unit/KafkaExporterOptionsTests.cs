@@ -41,6 +41,7 @@ public sealed class KafkaExporterOptionsTests
     [Theory]
     [InlineData(0, 1L, "MaxBufferedTraces = '0'")]
     [InlineData(1, 0L, "MaxBufferedBytes = '0'")]
+    [InlineData(1, 800L, "MaxBufferedBytes = '800' is invalid: must be more than 800")]
     public void NonPositiveLimits_Rejected_NamingKeyAndValue(int traces, long bytes, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => KafkaTraceExporter.Create(new KafkaExporterOptions
@@ -80,6 +81,32 @@ public sealed class KafkaExporterOptionsTests
         }.Validate());
 
         Assert.Contains("ProducerConfig[message.max.bytes] = 'lots'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(999, null, "MaxMessageBytes = '999' is invalid: must be at least 1000")]
+    [InlineData(1_000_001, null, "MaxMessageBytes = '1000001' is invalid: must be at most the producer's message.max.bytes (1000000, librdkafka's default)")]
+    [InlineData(5_001, "5000", "MaxMessageBytes = '5001' is invalid: must be at most the producer's message.max.bytes (5000)")]
+    public void MaxMessageBytesLibrdkafkaWouldRefuse_Rejected_NamingBothSettings(int maxMessageBytes, string? messageMaxBytes, string expected)
+    {
+        var config = new Dictionary<string, string>(Config);
+        if (messageMaxBytes is not null)
+        {
+            config["message.max.bytes"] = messageMaxBytes;
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => new KafkaExporterOptions { Topic = "t", ProducerConfig = config, MaxMessageBytes = maxMessageBytes }.Validate());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MaxMessageBytesWithinTheProducersLimit_Accepted()
+    {
+        var config = new Dictionary<string, string>(Config) { ["message.max.bytes"] = "3000000" };
+
+        Assert.Equal(2_000_000, KafkaExporterSettings.From(new KafkaExporterOptions { Topic = "t", ProducerConfig = config, MaxMessageBytes = 2_000_000 }).MaxMessageBytes);
+        Assert.Equal(3_000_000, KafkaExporterSettings.From(new KafkaExporterOptions { Topic = "t", ProducerConfig = config }).MaxMessageBytes);
     }
 
     public static TheoryData<Action<KafkaExporterOptions>, string> InvalidRestartAndShutdownOptions => new()

@@ -51,7 +51,6 @@ public sealed class RecordSenderTests : IDisposable
     [InlineData(ErrorCode.TopicAuthorizationFailed)]
     [InlineData(ErrorCode.TopicException)]
     [InlineData(ErrorCode.Local_UnknownTopic)]
-    [InlineData(ErrorCode.MsgSizeTooLarge)]
     public void ProduceRefusesForTheTopicOrRecord_ThatRecordFailsWithItsCode_ProducerKept(ErrorCode code)
     {
         var kafka = Started();
@@ -63,6 +62,20 @@ public sealed class RecordSenderTests : IDisposable
         Assert.Single(kafka.Producers);
         Assert.Null(kafka.RestartDue);
         Assert.Equal(0, kafka.Counters.Snapshot().ProducerRestarts);
+    }
+
+    [Fact]
+    public void ProduceRefusesAsTooLarge_ThatRecordIsDroppedTooLarge_NotFailed_ProducerKept()
+    {
+        var kafka = Started();
+        kafka.Refusal = new Error(ErrorCode.MsgSizeTooLarge);
+        Offer(kafka, 2);
+
+        Assert.All(kafka.Outcomes.Values, o => Assert.Equal(RecordOutcome.Dropped(DropReason.TooLarge), o.Single()));
+        var stats = kafka.Counters.Snapshot();
+        Assert.Equal((2L, 0L), (stats.DroppedByReason.GetValueOrDefault(DropReason.TooLarge), stats.Failed));
+        Assert.Single(kafka.Producers);
+        Assert.Null(kafka.RestartDue);
     }
 
     [Fact]
