@@ -190,7 +190,8 @@ internal static partial class KafkaExporterHocon
 
     private static TimeSpan Duration(Config section, string option, Func<string, string> keyName) =>
         Get(section, option, keyName, static v => v.GetTimeSpan(allowInfinite: false), static raw =>
-            !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
+            raw.TrimStart().StartsWith('-') ? "must be positive"
+            : !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
             : UnsignedDecimal().IsMatch(raw.Trim()) ? $"a duration needs a unit, for example {raw.Trim()}s or {raw.Trim()}ms"
             : "a duration needs a unit, for example 10s or 500ms");
 

@@ -105,7 +105,7 @@ public sealed class KafkaExporterHoconTests
     [InlineData("max-buffered-traces = many", "flowtracker.kafka-exporter.max-buffered-traces = 'many' is invalid")]
     [InlineData("max-buffered-bytes = lots", "flowtracker.kafka-exporter.max-buffered-bytes = 'lots' is invalid")]
     [InlineData("flush-timeout = soon", "flowtracker.kafka-exporter.flush-timeout = 'soon' is invalid")]
-    [InlineData("flush-timeout = -1s", "flowtracker.kafka-exporter.flush-timeout = '-1s' is invalid: it cannot be read as a duration")]
+    [InlineData("flush-timeout = -1s", "flowtracker.kafka-exporter.flush-timeout = '-1s' is invalid: must be positive")]
     [InlineData("flush-timeout = 0s", "flowtracker.kafka-exporter.flush-timeout = '00:00:00' is invalid: must be positive")]
     [InlineData("restart.random-factor = -1", "flowtracker.kafka-exporter.restart.random-factor = '-1' is invalid")]
     [InlineData("restart.max-backoff = 10ms", "flowtracker.kafka-exporter.restart.max-backoff = '00:00:00.0100000' is invalid: must be at least flowtracker.kafka-exporter.restart.min-backoff")]
