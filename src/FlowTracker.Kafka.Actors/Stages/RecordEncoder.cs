@@ -105,15 +105,19 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             return false;
         }
 
-        // Every part carries the trace's opening ({"trace_id":…,"spans":[), its key, its headers and the closing ]}.
-        var overhead = key.Length + RecordHeaders.Size + RecordHeaders.PartsSize + spansStart + 2;
         if (oversized == OversizedTraces.Truncate && TruncateOversizedSpans(snapshot, spans, key.Length, ref truncatedSpans))
         {
             length = EncodeWhole(snapshot, out spansStart);
-            overhead = key.Length + RecordHeaders.Size + RecordHeaders.PartsSize + spansStart + 2;
+            if (key.Length + length + RecordHeaders.Size <= maxMessageBytes)
+            {
+                // Truncation made the trace fit one record: sent whole, without part headers, and not counted as split.
+                record = Whole(key, key.Length + length + RecordHeaders.Size, acceptedAt);
+                return true;
+            }
         }
 
-        if (Pack(spans.Length, spansStart, overhead) is not { } runs)
+        // Every part carries the trace's opening ({"trace_id":…,"spans":[), its key, its headers and the closing ]}.
+        if (PackWithHeaders(spans.Length, spansStart, key.Length + RecordHeaders.Size + spansStart + 2, out var overhead) is not { } runs)
         {
             return false;
         }
@@ -170,6 +174,31 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     }
 
     private int SpanStart(int index, int spansStart) => index == 0 ? spansStart : _spanEnds[index - 1] + 1;
+
+    /// <summary>
+    /// <see cref="Pack"/> with the part headers' size for the number of parts it comes to: their values are that many
+    /// digits, and reserving ten for each (as the headers' most) dropped traces whose parts fit and left room unused.
+    /// </summary>
+    private List<(int First, int Count)>? PackWithHeaders(int spanCount, int spansStart, int overheadWithoutParts, out int overhead)
+    {
+        var assumed = 1;
+        while (true)
+        {
+            overhead = overheadWithoutParts + RecordHeaders.PartsSizeFor(assumed);
+            if (Pack(spanCount, spansStart, overhead) is not { } runs)
+            {
+                return null;
+            }
+
+            // More parts than assumed digits can count: packed again with wider headers, which gives at least as many parts.
+            if (RecordHeaders.Digits(runs.Count) <= RecordHeaders.Digits(assumed))
+            {
+                return runs;
+            }
+
+            assumed = runs.Count;
+        }
+    }
 
     /// <summary>Runs of spans (first, count), in order, each part under the limit; null when one span alone is over it.</summary>
     private List<(int First, int Count)>? Pack(int spanCount, int spansStart, int overhead)
@@ -235,10 +264,11 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
     /// </summary>
     private bool TruncateOversizedSpans(Trace snapshot, Span[] spans, int keyLength, ref int truncatedSpans)
     {
+        // A span goes in a part, with part headers for at most as many parts as spans; a trace of one span goes whole.
+        var budget = maxMessageBytes - keyLength - RecordHeaders.Size - (spans.Length == 1 ? 0 : RecordHeaders.PartsSizeFor(spans.Length));
         var cut = false;
         for (var i = 0; i < spans.Length; i++)
         {
-            var budget = maxMessageBytes - keyLength - RecordHeaders.Size - RecordHeaders.PartsSize;
             if (SingleSpanLength(snapshot, spans[i]) <= budget || Truncated(snapshot, spans[i], budget) is not { } shorter)
             {
                 continue;
@@ -271,7 +301,17 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
         Span? fitting;
         while ((fitting = Fits(snapshot, span, tags, budget)) is null)
         {
-            if (tags.Where(t => !exhausted.Contains(t.Key) && t.Value.Length > TruncationMarker.Length).MaxBy(static t => t.Value.Length) is not { Key: { } longest, Value: { } text })
+            string? longest = null;
+            var text = "";
+            foreach (var (name, value) in tags)
+            {
+                if (!exhausted.Contains(name) && value.Length > TruncationMarker.Length && value.Length > text.Length)
+                {
+                    (longest, text) = (name, value);
+                }
+            }
+
+            if (longest is null)
             {
                 // Nothing left to cut: the span is too large for other reasons (its name, its ids, many short tags).
                 return null;

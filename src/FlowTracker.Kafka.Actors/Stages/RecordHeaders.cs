@@ -33,7 +33,17 @@ internal static class RecordHeaders
     public static readonly int Size = LibrdkafkaFraming + Serialized(ContentTypeName, ContentTypeValue.Length);
 
     /// <summary>What the part headers add at most (their values as up to 10 digits each), as librdkafka counts them.</summary>
-    public static readonly int PartsSize = Serialized(PartName, 10) + Serialized(PartsName, 10);
+    public static readonly int PartsSize = PartsSizeFor(int.MaxValue);
+
+    /// <summary>What the part headers of a trace cut into <paramref name="parts"/> parts add to each, at most, as librdkafka counts them.</summary>
+    public static int PartsSizeFor(int parts)
+    {
+        var digits = Digits(parts);
+        return Serialized(PartName, digits) + Serialized(PartsName, digits);
+    }
+
+    /// <summary>How many decimal digits <paramref name="value"/> (positive) is written with.</summary>
+    public static int Digits(int value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
 
     /// <summary>
     /// A whole trace's headers, one instance for every record: Confluent only reads them while Produce copies them

@@ -67,6 +67,22 @@ public sealed class RecordEncoderLimitTests
         Assert.All(parts, p => Assert.InRange(RecordHeaders.WireSize(p), 1, exact - 1));
     }
 
+    [Fact]
+    public void SplitTrace_PartHeadersCountedAtTheirDigits_APartThatFitsWithThemIsSent()
+    {
+        // Two spans: the first alone, with the part headers "1" and "2", exactly at the limit.
+        var trace = new Trace { TraceId = "digits", Spans = [new Span { SpanId = "a", Name = "" }, new Span { SpanId = "b", Name = "y" }] };
+        var first = trace with { Spans = [trace.Spans[0]] };
+        var limit = 3_000;
+        var padding = limit - (RecordHeaders.Size + RecordHeaders.PartsSizeFor(2) + Encoding.UTF8.GetByteCount(trace.TraceId) + TraceJson.SerializeToUtf8Bytes(first).Length);
+        trace = trace with { Spans = [new Span { SpanId = "a", Name = new string('x', padding) }, trace.Spans[1]] };
+
+        Assert.True(new RecordEncoder(limit, OversizedTraces.Split).TryEncode(trace, out _, out var parts, out _, out _, out _));
+
+        Assert.Equal(2, parts!.Length);
+        Assert.Equal(limit, RecordHeaders.WireSize(parts[0]));
+    }
+
     [Theory]
     [InlineData("😀")]
     [InlineData("\u0001")]
@@ -86,8 +102,7 @@ public sealed class RecordEncoderLimitTests
         Assert.EndsWith(RecordEncoder.TruncationMarker, cut, StringComparison.Ordinal);
         Assert.StartsWith(cut[..^RecordEncoder.TruncationMarker.Length], original, StringComparison.Ordinal);
 
-        // The room a part's headers would take is left unused when the cut trace goes whole; past that, less than one
-        // more character (6 bytes at most once escaped, two UTF-16 units) is wasted.
-        Assert.InRange(RecordHeaders.WireSize(record), Limit - RecordHeaders.PartsSize - 12, Limit);
+        // Less than one more character is left unused: 6 bytes at most once escaped.
+        Assert.InRange(RecordHeaders.WireSize(record), Limit - 6, Limit);
     }
 }

@@ -26,7 +26,7 @@ public sealed class RecordEncoderTests
         foreach (var part in parts)
         {
             Assert.InRange(part.ReservedBytes - OutgoingRecord.BookkeepingBytes, 1, Limit);
-            Assert.Equal(part.Key.Length + part.Value.Length + RecordHeaders.Size + RecordHeaders.PartsSize + OutgoingRecord.BookkeepingBytes, part.ReservedBytes);
+            Assert.Equal(part.Key.Length + part.Value.Length + RecordHeaders.Size + RecordHeaders.PartsSizeFor(parts.Length) + OutgoingRecord.BookkeepingBytes, part.ReservedBytes);
             var decoded = TraceJson.Deserialize(part.Value.Span);
             Assert.Equal("big", decoded.TraceId);
             Assert.Equal(Go(trace, spansSoFar, decoded.Spans!.Count), part.Value.ToArray());
@@ -123,6 +123,19 @@ public sealed class RecordEncoderTests
         Assert.False(new RecordEncoder(Limit, OversizedTraces.Truncate).TryEncode(trace, out _, out _, out var reason, out _, out _));
 
         Assert.Equal(DropReason.TooLarge, reason);
+    }
+
+    [Theory]
+    [InlineData(4_000, 10)]
+    [InlineData(10, 4_000)]
+    [InlineData(4_000, 4_000)]
+    public void TruncateMode_SpanTooLargeWithTagsThatCannotHelp_TraceDroppedTooLarge(int nameLength, int tagLength)
+    {
+        var trace = new Trace { TraceId = "hopeless", Spans = [new Span { SpanId = "s", Name = new string('n', nameLength), Tags = new Dictionary<string, string> { [new string('k', tagLength)] = "v" } }] };
+
+        Assert.False(new RecordEncoder(Limit, OversizedTraces.Truncate).TryEncode(trace, out _, out _, out var reason, out var error, out _));
+
+        Assert.Equal((DropReason.TooLarge, null), (reason, error));
     }
 
     [Fact]
