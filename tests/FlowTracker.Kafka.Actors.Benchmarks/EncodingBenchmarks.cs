@@ -74,7 +74,7 @@ public class EncodingBenchmarks
             var speedup = baselines.TryGetValue(spans, out var baseline) ? baseline / nanoseconds : double.NaN;
             var line = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{nanoseconds:N0} ns/trace, {size / nanoseconds * 1_000_000_000 / (1024 * 1024):N0} MiB/s, {speedup:0.0}x the reflection serializer, {allocated:N0} B allocated/trace");
+                $"{nanoseconds:N0} ns/trace, {size / nanoseconds * 1_000_000_000 / (1024 * 1024):N0} MiB/s, {speedup:0.00}x the reflection serializer, {allocated:N0} B allocated/trace");
             var name = $"{result.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo}, {spans} spans ({size:N0} B of JSON)";
             output.WriteLine($"  {name}: {line}");
             report.Add("encoding", name, line, Target(result.BenchmarkCase.Descriptor.WorkloadMethod.Name));
