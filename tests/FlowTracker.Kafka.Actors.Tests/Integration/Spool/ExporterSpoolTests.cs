@@ -1,6 +1,7 @@
 using Akka.Actor;
 using FlowTracker.Kafka.Actors.Exporter;
 using FlowTracker.Kafka.Actors.Spool;
+using FlowTracker.Kafka.Actors.Tests.Support;
 using FlowTracker.Kafka.Actors.Tests.Unit;
 using FlowTracker.Kafka.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -249,23 +250,36 @@ public sealed class ExporterSpoolTests(KafkaClusterFixture fixture) : SpoolTestK
     {
         var topic = await fixture.NewTopicAsync("spool-busy-stop");
 
-        // No broker: nothing is confirmed, and the flush deadline ends the stop while the actor still writes traces ahead.
+        // No broker: nothing is confirmed, and the flush deadline ends the stop while the actor is stuck in a trace with
+        // more behind it. A race between a burst and the stop made this precondition fail now and then (all of 300,000
+        // traces written ahead before a stop slowed by the rest of the suite); the stuck trace makes it certain.
         var nowhere = ExporterOptions.For(ApplicationProducers.Nowhere, topic, o =>
         {
             o.SpoolDirectory = SpoolDirectory.Path;
             o.FlushTimeout = TimeSpan.FromMilliseconds(5);
-            o.MaxBufferedTraces = 300_000;
         });
         var busy = KafkaTraceExporter.Start(Sys, nowhere, "busy");
+        var stuck = new StuckSpans();
+        ExporterStats stopped;
+        try
+        {
+            busy.ExportCheckouts("ahead", 1_000);
+            busy.Export(new Trace { TraceId = "stuck", Spans = stuck });
+            busy.ExportCheckouts("behind", 1_000);
+            await stuck.Entered.WaitAsync(Patience);
+            stopped = await busy.StopAsync(Patience);
+        }
+        finally
+        {
+            stuck.Release();
+        }
 
-        // A full mailbox takes the actor far longer to write ahead than the flush deadline lasts. 300,000, not the default
-        // gate's 100,000: once the spool's commit stopped spinning, the actor wrote all 100,000 ahead before a stop slowed
-        // by the rest of the suite (1 run in 6).
-        busy.ExportCheckouts("busy", 300_000);
-        var stopped = await busy.StopAsync(Patience);
-
-        Assert.True(stopped.DroppedByReason[DropReason.Shutdown] > 0, $"precondition: the stop came while the actor still had traces to read ({stopped})");
+        Assert.Equal((2_001L, 1_000L, 1_001L), (stopped.Exported, stopped.Spooled, stopped.DroppedByReason[DropReason.Shutdown]));
         Assert.True(stopped.IsConsistent, stopped.ToString());
+
+        // Unstuck, the actor reads the traces behind: the final accounting counted them already, and none is written ahead.
+        Watch(busy.Actor!);
+        ExpectTerminated(busy.Actor!, Patience);
 
         // Every trace written ahead is left in the spool; none of them is also among the dropped; nothing is written after.
         Assert.Equal(stopped.Spooled, stopped.LeftInSpool);
