@@ -43,7 +43,18 @@ internal static class RecordHeaders
     }
 
     /// <summary>How many decimal digits <paramref name="value"/> (positive) is written with.</summary>
-    public static int Digits(int value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
+    public static int Digits(int value)
+    {
+        // Counted, not taken from a floating-point logarithm: one digit too few would make a record a byte over the limit.
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
 
     /// <summary>
     /// A whole trace's headers, one instance for every record: Confluent only reads them while Produce copies them

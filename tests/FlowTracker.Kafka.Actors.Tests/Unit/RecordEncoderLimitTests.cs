@@ -67,6 +67,22 @@ public sealed class RecordEncoderLimitTests
         Assert.All(parts, p => Assert.InRange(RecordHeaders.WireSize(p), 1, exact - 1));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(9, 1)]
+    [InlineData(10, 2)]
+    [InlineData(99, 2)]
+    [InlineData(100, 3)]
+    [InlineData(999, 3)]
+    [InlineData(1_000, 4)]
+    [InlineData(1_000_000, 7)]
+    [InlineData(int.MaxValue, 10)]
+    public void PartCount_DigitsAsWrittenInItsHeader(int parts, int digits)
+    {
+        Assert.Equal(digits, RecordHeaders.Digits(parts));
+        Assert.Equal(parts.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, RecordHeaders.Digits(parts));
+    }
+
     [Fact]
     public void SplitTrace_PartHeadersCountedAtTheirDigits_APartThatFitsWithThemIsSent()
     {
