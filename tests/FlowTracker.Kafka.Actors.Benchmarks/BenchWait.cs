@@ -27,25 +27,21 @@ internal static class BenchWait
     /// (on the second of 2 cores, which the cluster and librdkafka need), and about 100 just after its warm-up delivery.
     /// An application starts its exporter once.
     /// </summary>
-    /// <returns>The methods compiled while waiting.</returns>
-    public static int UntilJitQuiet()
+    public static void UntilJitQuiet()
     {
         var clock = Stopwatch.StartNew();
-        var before = JitInfo.GetCompiledMethodCount();
-        var last = before;
+        var last = JitInfo.GetCompiledMethodCount();
         while (clock.Elapsed < TimeSpan.FromSeconds(5))
         {
             Thread.Sleep(JitQuietFor);
             var now = JitInfo.GetCompiledMethodCount();
             if (now == last)
             {
-                break;
+                return;
             }
 
             last = now;
         }
-
-        return (int)(last - before);
     }
 
     /// <summary>How long the compiler must have compiled nothing: more than .NET's 100 ms call-counting delay.</summary>

@@ -122,13 +122,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             return false;
         }
 
-        if (runs.Count == 1)
-        {
-            // Truncation made the trace fit one record: sent whole, without part headers, and not counted as split.
-            record = Whole(key, key.Length + length + RecordHeaders.Size, acceptedAt);
-            return true;
-        }
-
+        // Never one run: a run carries more than the whole document, which did not fit.
         parts = Cut(runs, key, spansStart, overhead, acceptedAt);
         return true;
     }
@@ -298,8 +292,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
         // Longest first, each cut to the most of it that fits with the others as they are; a value cut to the marker alone
         // and the span still over means the next longest goes too.
         var exhausted = new HashSet<string>(StringComparer.Ordinal);
-        Span? fitting;
-        while ((fitting = Fits(snapshot, span, tags, budget)) is null)
+        while (SingleSpanLength(snapshot, span with { Tags = tags }) > budget)
         {
             string? longest = null;
             var text = "";
@@ -324,7 +317,7 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             {
                 var middle = low + ((high - low) / 2);
                 tags[longest] = Cut(text, middle);
-                if (Fits(snapshot, span, tags, budget) is not null)
+                if (SingleSpanLength(snapshot, span with { Tags = tags }) <= budget)
                 {
                     kept = middle;
                     low = middle + 1;
@@ -339,13 +332,8 @@ internal sealed class RecordEncoder(int maxMessageBytes, OversizedTraces oversiz
             exhausted.Add(longest);
         }
 
-        return fitting;
-    }
-
-    private Span? Fits(Trace snapshot, Span span, Dictionary<string, string> tags, int budget)
-    {
-        var candidate = span with { Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) };
-        return SingleSpanLength(snapshot, candidate) <= budget ? candidate : null;
+        // The dictionary is this method's own: the span returned may keep it.
+        return span with { Tags = tags };
     }
 
     /// <summary>The first <paramref name="keep"/> characters (one fewer rather than half a surrogate pair) and the marker.</summary>
